@@ -1,0 +1,3 @@
+"""detente: inspectable, rerunnable models of international crises."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,276 @@
+"""The one contract every negotiation model follows.
+
+A model is a module with
+
+* ``INFO``: a :class:`ModelInfo` (name, reference, stochastic or not, inputs it needs, its
+  config class);
+* ``solve(arrays, config, rng) -> Solution``: pure array code on :class:`ScenarioArrays`;
+* it is listed in :mod:`detente.models.registry`.
+
+:func:`run` turns a scenario into arrays, calls the model's ``solve`` and wraps the answer in a
+:class:`ForecastResult`, so every model is run, stored and reported the same way.
+
+Positions in arrays are in each issue's own units; saliences are fractions (0..1, the file's
+0..100 divided by 100); capabilities are as given.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict
+
+from detente.scenario.schema import Scenario
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class ScenarioArrays:
+    """A scenario as arrays. Optionally batched: a leading axis of parameter draws.
+
+    Shapes (``B`` only when batched): ``capability`` (B, n), ``position`` (B, n, k),
+    ``salience`` (B, n, k), ``lower``/``upper``/``status_quo`` (k,).
+    """
+
+    actor_ids: tuple[str, ...]
+    issue_ids: tuple[str, ...]
+    capability: FloatArray
+    position: FloatArray
+    salience: FloatArray
+    lower: FloatArray
+    upper: FloatArray
+    status_quo: FloatArray
+
+    @property
+    def batched(self) -> bool:
+        return self.capability.ndim == 2
+
+    @property
+    def n_actors(self) -> int:
+        return len(self.actor_ids)
+
+    @property
+    def n_issues(self) -> int:
+        return len(self.issue_ids)
+
+    def issue(self, k: int) -> ScenarioArrays:
+        """The same arrays restricted to issue ``k`` (issue axis kept, length 1)."""
+        sl = slice(k, k + 1)
+        return ScenarioArrays(
+            self.actor_ids, (self.issue_ids[k],), self.capability,
+            self.position[..., sl], self.salience[..., sl],
+            self.lower[sl], self.upper[sl], self.status_quo[sl],
+        )
+
+    def draw(self, b: int) -> ScenarioArrays:
+        """One draw of a batched set of arrays."""
+        if not self.batched:
+            raise ValueError("these arrays are not batched")
+        return ScenarioArrays(
+            self.actor_ids, self.issue_ids, self.capability[b], self.position[b],
+            self.salience[b], self.lower, self.upper, self.status_quo,
+        )
+
+
+def scenario_arrays(scenario: Scenario) -> ScenarioArrays:
+    """The point estimates of a scenario as (unbatched) arrays."""
+    issues = scenario.issues
+    ids = [i.id for i in issues]
+    return ScenarioArrays(
+        actor_ids=tuple(a.id for a in scenario.actors),
+        issue_ids=tuple(ids),
+        capability=np.array([a.capability.point for a in scenario.actors], dtype=float),
+        position=np.array([[a.positions[i].point for i in ids] for a in scenario.actors],
+                          dtype=float).reshape(len(scenario.actors), len(ids)),
+        salience=np.array([[a.salience[i].point / 100.0 for i in ids] for a in scenario.actors],
+                          dtype=float).reshape(len(scenario.actors), len(ids)),
+        lower=np.array([i.scale.low for i in issues], dtype=float),
+        upper=np.array([i.scale.high for i in issues], dtype=float),
+        status_quo=np.array([_status_quo(i) for i in issues], dtype=float),
+    )
+
+
+def _status_quo(issue: Any) -> float:
+    if issue.status_quo is not None:
+        return float(issue.status_quo.point)
+    return float("nan")
+
+
+class ModelConfig(BaseModel):
+    """Base of every model's configuration: frozen, unknown keys rejected."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+@dataclass
+class Solution:
+    """What a model's ``solve`` returns, for one scenario (unbatched).
+
+    ``history[k]`` is an array (rounds, n_actors) of positions on issue ``k`` in its units,
+    round 0 being the initial positions. ``forecast`` has one number per issue.
+    """
+
+    forecast: FloatArray
+    history: list[FloatArray]
+    stop_reason: str
+    rounds: int
+    diagnostics: dict[str, Any] = field(default_factory=dict)
+
+
+class Solver(Protocol):
+    def __call__(self, arrays: ScenarioArrays, config: Any, rng: np.random.Generator
+                 ) -> Solution: ...
+
+
+class BatchSolver(Protocol):
+    def __call__(self, arrays: ScenarioArrays, config: Any, rng: np.random.Generator
+                 ) -> FloatArray: ...
+
+
+@dataclass(frozen=True)
+class ModelInfo:
+    """Declared metadata of a model, read by tests, the CLI and reports."""
+
+    name: str
+    title: str
+    reference: str
+    stochastic: bool
+    config: type[ModelConfig]
+    solve: Solver
+    # forecast_batch(arrays with a leading batch axis) -> (B, k) forecasts
+    forecast_batch: BatchSolver
+    needs: tuple[str, ...] = ("capability", "position", "salience")
+    issues: Literal["independent", "joint"] = "independent"
+    min_actors: int = 1
+    max_actors: int | None = None
+    readings: tuple[str, ...] = ()
+
+
+class IssueForecast(BaseModel):
+    """One issue's forecast and the round-by-round positions that led to it."""
+
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    forecast: float
+    history: list[list[float]]
+
+
+class ForecastResult(BaseModel):
+    """A model's answer on one scenario. Reports, CLI and web only consume this."""
+
+    model_config = ConfigDict(frozen=True)
+
+    model: str
+    scenario: str
+    seed: int | None
+    actors: list[str]
+    config: dict[str, Any]
+    issues: list[IssueForecast]
+    stop_reason: str
+    rounds: int
+    diagnostics: dict[str, Any] = {}
+
+    def forecast(self, issue_id: str) -> float:
+        for issue in self.issues:
+            if issue.id == issue_id:
+                return issue.forecast
+        raise KeyError(issue_id)
+
+    def to_frame(self) -> Any:
+        """Long table: one row per (issue, round, actor) position."""
+        import pandas as pd
+
+        rows = [
+            (self.model, issue.id, rnd, actor, pos)
+            for issue in self.issues
+            for rnd, positions in enumerate(issue.history)
+            for actor, pos in zip(self.actors, positions, strict=True)
+        ]
+        return pd.DataFrame(rows, columns=["model", "issue", "round", "actor", "position"])
+
+    def forecast_frame(self) -> Any:
+        """One row per issue: the forecast."""
+        import pandas as pd
+
+        return pd.DataFrame({"model": self.model, "issue": [i.id for i in self.issues],
+                             "forecast": [i.forecast for i in self.issues]})
+
+    def to_json(self) -> str:
+        return json.dumps(self.model_dump(mode="json"), allow_nan=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ForecastResult:
+        return cls.model_validate_json(text)
+
+
+def run_model(info: ModelInfo, scenario: Scenario, *, config: ModelConfig | None = None,
+              rng: np.random.Generator, seed: int | None = None) -> ForecastResult:
+    """Run one model on a scenario's point estimates."""
+    cfg = config if config is not None else info.config()
+    if not isinstance(cfg, info.config):
+        raise TypeError(f"model {info.name!r} takes a {info.config.__name__}, "
+                        f"not a {type(cfg).__name__}")
+    n = len(scenario.actors)
+    if n < info.min_actors or (info.max_actors is not None and n > info.max_actors):
+        upper = info.max_actors if info.max_actors is not None else "any number of"
+        raise ModelInputError(f"model {info.name!r} needs {info.min_actors} to {upper} actors; "
+                              f"scenario {scenario.id!r} has {n}")
+    arrays = scenario_arrays(scenario)
+    solution = info.solve(arrays, cfg, rng)
+    return ForecastResult(
+        model=info.name,
+        scenario=scenario.id,
+        seed=seed,
+        actors=list(arrays.actor_ids),
+        config=cfg.model_dump(mode="json"),
+        issues=[
+            IssueForecast(id=iid, forecast=float(solution.forecast[k]),
+                          history=np.asarray(solution.history[k], dtype=float).tolist())
+            for k, iid in enumerate(arrays.issue_ids)
+        ],
+        stop_reason=solution.stop_reason,
+        rounds=solution.rounds,
+        diagnostics=_jsonable(solution.diagnostics),
+    )
+
+
+class ModelInputError(ValueError):
+    """The scenario does not suit the model (too few actors, missing inputs)."""
+
+
+def _jsonable(obj: Any) -> Any:
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, np.generic):
+        return obj.item()
+    if isinstance(obj, dict):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v) for v in obj]
+    return obj
+
+
+def per_issue(solve_one: Callable[[ScenarioArrays, Any, np.random.Generator], Solution]
+              ) -> Solver:
+    """Make a joint solver out of a one-issue solver, for models that run issue by issue."""
+
+    def solve(arrays: ScenarioArrays, config: Any, rng: np.random.Generator) -> Solution:
+        parts = [solve_one(arrays.issue(k), config, rng) for k in range(arrays.n_issues)]
+        return Solution(
+            forecast=np.array([p.forecast[0] for p in parts]),
+            history=[p.history[0] for p in parts],
+            stop_reason="; ".join(f"{iid}: {p.stop_reason}"
+                                  for iid, p in zip(arrays.issue_ids, parts, strict=True)),
+            rounds=max(p.rounds for p in parts),
+            diagnostics={iid: p.diagnostics for iid, p in zip(arrays.issue_ids, parts,
+                                                                 strict=True)},
+        )
+
+    return solve

@@ -1,0 +1,35 @@
+"""Every negotiation model detente ships, by name.
+
+Adding a model: write ``detente/models/<name>.py`` with an ``INFO`` (see
+:mod:`detente.models.base`) and add it to ``_MODULES`` below. The conformance test in
+``tests/models/test_conformance.py`` fails for a model module that is not listed here.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from detente.models.base import ModelInfo
+
+# order = the order of columns in `detente forecast --model all`
+_MODULES = ("compromise", "median", "mean")
+
+
+def _load() -> dict[str, ModelInfo]:
+    infos = [import_module(f"detente.models.{m}").INFO for m in _MODULES]
+    return {info.name: info for info in infos}
+
+
+MODELS: dict[str, ModelInfo] = _load()
+
+
+def get(name: str) -> ModelInfo:
+    """The model called ``name``; a clear error listing the choices otherwise."""
+    try:
+        return MODELS[name]
+    except KeyError:
+        raise KeyError(f"unknown model {name!r}; choose from {', '.join(MODELS)}") from None
+
+
+def names() -> list[str]:
+    return list(MODELS)

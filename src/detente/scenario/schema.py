@@ -1,0 +1,283 @@
+"""The scenario: one crisis, written by an analyst in one YAML (or JSON) file.
+
+A scenario holds metadata and sources, the issues under negotiation (each with its own scale),
+and the actors with their capability and, per issue, a position and a salience. Every number is
+a :class:`~detente.scenario.values.Quantity` that can be uncertain and carry evidence.
+
+Objects here are frozen and validated once, at the edge (:mod:`detente.scenario.loader`).
+Structural rules (types, unknown keys, ranges of single fields) live on the models below;
+rules that relate one part of the file to another (an actor's position for an issue that
+exists, evidence citing a listed source, a position within its issue's scale) live in
+:func:`cross_check`, so every problem in a file is reported together with its location.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from detente.scenario.values import Quantity, Text
+
+SCHEMA_VERSION = 1
+
+Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
+Name = Annotated[str, Field(min_length=1, max_length=200)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(_Frozen):
+    """A document the scenario's evidence quotes."""
+
+    id: Id
+    citation: Text
+    url: str | None = None
+    licence: str | None = None
+    file: str | None = None
+
+
+class Scale(_Frozen):
+    """The units of an issue: its bounds and what each end means."""
+
+    low: float = 0.0
+    high: float = 100.0
+    units: Name = "0-100 scale"
+    low_means: Text | None = None
+    high_means: Text | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Scale:
+        if not self.low < self.high:
+            raise ValueError(f"low {self.low:g} must be below high {self.high:g}")
+        return self
+
+    @property
+    def span(self) -> float:
+        return self.high - self.low
+
+
+class Issue(_Frozen):
+    """One dimension of the negotiation."""
+
+    id: Id
+    name: Name
+    description: Text | None = None
+    scale: Scale = Scale()
+    status_quo: Quantity | None = None
+    divisible: bool = True
+
+
+class Actor(_Frozen):
+    """A party: its clout and, for each issue, where it stands and how much it cares."""
+
+    id: Id
+    name: Name
+    description: Text | None = None
+    capability: Quantity
+    positions: dict[str, Quantity]
+    salience: dict[str, Quantity]
+
+
+class Scenario(_Frozen):
+    """One crisis: sources, issues and actors (and, later, crisis parameters and levers)."""
+
+    detente: Annotated[int, Field(ge=1, le=SCHEMA_VERSION)] = SCHEMA_VERSION
+    id: Id
+    title: Name
+    as_of: dt.date | None = None
+    summary: Text | None = None
+    description: Text | None = None
+    sources: list[Source] = Field(default_factory=list)
+    issues: Annotated[list[Issue], Field(min_length=1)]
+    actors: Annotated[list[Actor], Field(min_length=1)]
+
+    @property
+    def actor_ids(self) -> list[str]:
+        return [a.id for a in self.actors]
+
+    @property
+    def issue_ids(self) -> list[str]:
+        return [i.id for i in self.issues]
+
+    def actor(self, actor_id: str) -> Actor:
+        for a in self.actors:
+            if a.id == actor_id:
+                return a
+        raise KeyError(f"no actor {actor_id!r}; actors are {', '.join(self.actor_ids)}")
+
+    def issue(self, issue_id: str) -> Issue:
+        for i in self.issues:
+            if i.id == issue_id:
+                return i
+        raise KeyError(f"no issue {issue_id!r}; issues are {', '.join(self.issue_ids)}")
+
+    def quantities(self) -> Iterator[tuple[tuple[str | int, ...], Quantity]]:
+        """Every number in the scenario with its field path, in file order."""
+        for i, issue in enumerate(self.issues):
+            if issue.status_quo is not None:
+                yield ("issues", i, "status_quo"), issue.status_quo
+        for a, actor in enumerate(self.actors):
+            yield ("actors", a, "capability"), actor.capability
+            for key, q in actor.positions.items():
+                yield ("actors", a, "positions", key), q
+            for key, q in actor.salience.items():
+                yield ("actors", a, "salience", key), q
+
+    def to_data(self) -> dict[str, Any]:
+        """Plain data in file order, the shortest form of every number."""
+        return _compact(self)
+
+
+def _compact(obj: Any) -> Any:
+    if isinstance(obj, Quantity):
+        return obj.to_data()
+    if isinstance(obj, BaseModel):
+        out: dict[str, Any] = {}
+        for name in type(obj).model_fields:
+            value = getattr(obj, name)
+            default = type(obj).model_fields[name].get_default(call_default_factory=True)
+            if value is None or (value == default and name not in ("id", "detente")):
+                continue
+            out[name] = _compact(value)
+        return out
+    if isinstance(obj, dict):
+        return {k: _compact(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_compact(v) for v in obj]
+    if isinstance(obj, dt.date):
+        return obj.isoformat()
+    return obj
+
+
+Path = tuple[str | int, ...]
+
+
+def cross_check(data: dict[str, Any]) -> list[tuple[Path, str]]:
+    """Rules relating parts of a file, checked on the raw data so they run even when other
+    parts fail to parse. Returns ``(path, message)`` pairs."""
+    problems: list[tuple[Path, str]] = []
+    sources = _ids(data.get("sources"), ("sources",), "source", problems)
+    issue_list = data.get("issues") if isinstance(data.get("issues"), list) else []
+    issues = _ids(issue_list, ("issues",), "issue", problems)
+    _ids(data.get("actors"), ("actors",), "actor", problems)
+    scales = {iid: _scale_bounds(issue) for iid, issue in zip(issues, issue_list, strict=False)}
+
+    for path, q in _raw_quantities(data):
+        for e, item in enumerate(q.get("evidence") or [] if isinstance(q, dict) else []):
+            src = item.get("source") if isinstance(item, dict) else None
+            if isinstance(src, str) and src not in sources:
+                problems.append(((*path, "evidence", e, "source"),
+                                 f"{src!r} is not a listed source (sources: "
+                                 f"{', '.join(sources) or 'none'})"))
+
+    for i, issue in enumerate(issue_list):
+        if isinstance(issue, dict) and "status_quo" in issue:
+            bounds = _scale_bounds(issue)
+            _check_in_bounds(issue["status_quo"], bounds, ("issues", i, "status_quo"), problems)
+
+    actors = data.get("actors") if isinstance(data.get("actors"), list) else []
+    for a, actor in enumerate(actors):
+        if not isinstance(actor, dict):
+            continue
+        for field in ("positions", "salience"):
+            given = actor.get(field)
+            if not isinstance(given, dict):
+                continue
+            for key, q in given.items():
+                path = ("actors", a, field, key)
+                if key not in scales:
+                    problems.append((path, f"{key!r} is not an issue (issues: "
+                                           f"{', '.join(issues) or 'none'})"))
+                elif field == "positions":
+                    _check_in_bounds(q, scales[key], path, problems)
+                else:
+                    _check_in_bounds(q, (0.0, 100.0), path, problems)
+            for missing in [iid for iid in issues if iid not in given]:
+                what = "position" if field == "positions" else "salience"
+                problems.append(((("actors", a, field)),
+                                 f"no {what} for issue {missing!r}; every actor needs a "
+                                 f"{what} on every issue"))
+        cap = actor.get("capability")
+        _check_in_bounds(cap, (0.0, float("inf")), ("actors", a, "capability"), problems)
+    return problems
+
+
+def _ids(items: Any, path: Path, kind: str, problems: list[tuple[Path, str]]) -> list[str]:
+    seen: list[str] = []
+    if not isinstance(items, list):
+        return seen
+    for n, item in enumerate(items):
+        ident = item.get("id") if isinstance(item, dict) else None
+        if not isinstance(ident, str):
+            continue
+        if ident in seen:
+            problems.append(((*path, n, "id"), f"duplicate {kind} id {ident!r}"))
+        seen.append(ident)
+    return seen
+
+
+def _scale_bounds(issue: Any) -> tuple[float, float]:
+    scale = issue.get("scale") if isinstance(issue, dict) else None
+    lo, hi = 0.0, 100.0
+    if isinstance(scale, dict):
+        lo = scale["low"] if _is_number(scale.get("low")) else lo
+        hi = scale["high"] if _is_number(scale.get("high")) else hi
+    return float(lo), float(hi)
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool)
+
+
+def _numbers_of(q: Any) -> list[float]:
+    """The numbers of a raw quantity that must lie within bounds."""
+    if _is_number(q):
+        return [float(q)]
+    if not isinstance(q, dict):
+        return []
+    found: list[float] = []
+    if _is_number(q.get("value")):
+        found.append(float(q["value"]))
+    for key in ("uniform", "triangular"):
+        if isinstance(q.get(key), list):
+            found += [float(x) for x in q[key] if _is_number(x)]
+    for key in ("truncnormal", "beta"):
+        spec = q.get(key)
+        if isinstance(spec, dict):
+            found += [float(spec[k]) for k in ("low", "high") if _is_number(spec.get(k))]
+    choice = q.get("choice")
+    if isinstance(choice, dict) and isinstance(choice.get("values"), list):
+        found += [float(x) for x in choice["values"] if _is_number(x)]
+    return found
+
+
+def _check_in_bounds(q: Any, bounds: tuple[float, float], path: Path,
+                     problems: list[tuple[Path, str]]) -> None:
+    lo, hi = bounds
+    bad = [x for x in _numbers_of(q) if not lo <= x <= hi]
+    if bad:
+        allowed = f"{lo:g}..{hi:g}" if hi != float("inf") else f">= {lo:g}"
+        problems.append((path, f"{bad[0]:g} is outside {allowed}"))
+
+
+def _raw_quantities(data: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
+    issues = data.get("issues")
+    for i, issue in enumerate(issues if isinstance(issues, list) else []):
+        if isinstance(issue, dict) and "status_quo" in issue:
+            yield ("issues", i, "status_quo"), issue["status_quo"]
+    actors = data.get("actors")
+    for a, actor in enumerate(actors if isinstance(actors, list) else []):
+        if not isinstance(actor, dict):
+            continue
+        if "capability" in actor:
+            yield ("actors", a, "capability"), actor["capability"]
+        for field in ("positions", "salience"):
+            given = actor.get(field)
+            if isinstance(given, dict):
+                for key, q in given.items():
+                    yield ("actors", a, field, key), q

@@ -1,0 +1,272 @@
+"""Uncertain quantities: a number, or a distribution over numbers, with its evidence.
+
+Every number in a scenario is a :class:`Quantity`. In a file it is written either as a bare
+number (``capability: 80``) or as a mapping that can carry a distribution and the evidence for
+it::
+
+    capability:
+      value: 80                       # the analyst's point estimate
+      triangular: [60, 80, 95]        # low, mode, high
+      evidence:
+        - {source: cfr-2022, quote: "..."}
+      judgment: "why the range is this wide"
+
+Supported distributions (at most one per quantity):
+
+``uniform: [low, high]``
+``triangular: [low, mode, high]``
+``truncnormal: {mean, sd, low, high}``  normal truncated to [low, high]
+``beta: {a, b, low, high}``             beta(a, b) rescaled from [0, 1] to [low, high]
+``choice: {values: [...], p: [...]}``   discrete values with probabilities summing to 1
+
+Sampling always goes through an explicit :class:`numpy.random.Generator`.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated, Any
+
+import numpy as np
+from numpy.typing import NDArray
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+from scipy import stats
+
+_PROB_TOLERANCE = 1e-6
+_DISTRIBUTIONS = ("uniform", "triangular", "truncnormal", "beta", "choice")
+
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+class _Frozen(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Evidence(_Frozen):
+    """A quotation from one of the scenario's sources that supports a value."""
+
+    source: Annotated[str, Field(min_length=1, max_length=100)]
+    quote: Text
+    note: Text | None = None
+
+
+class TruncNormal(_Frozen):
+    """Normal(mean, sd) truncated to [low, high]."""
+
+    mean: float
+    sd: Annotated[float, Field(gt=0)]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TruncNormal:
+        if not self.low < self.high:
+            raise ValueError(f"low {self.low:g} must be below high {self.high:g}")
+        return self
+
+
+class Beta(_Frozen):
+    """Beta(a, b) rescaled from [0, 1] to [low, high]."""
+
+    a: Annotated[float, Field(gt=0)]
+    b: Annotated[float, Field(gt=0)]
+    low: float = 0.0
+    high: float = 1.0
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Beta:
+        if not self.low < self.high:
+            raise ValueError(f"low {self.low:g} must be below high {self.high:g}")
+        return self
+
+
+class Choice(_Frozen):
+    """Discrete values with probabilities that sum to one."""
+
+    values: Annotated[list[float], Field(min_length=1)]
+    p: Annotated[list[Annotated[float, Field(ge=0, le=1)]], Field(min_length=1)]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Choice:
+        if len(self.values) != len(self.p):
+            raise ValueError(
+                f"{len(self.values)} values but {len(self.p)} probabilities; give one p per value"
+            )
+        total = math.fsum(self.p)
+        if abs(total - 1.0) > _PROB_TOLERANCE:
+            raise ValueError(f"probabilities sum to {total:g}; they must sum to 1")
+        return self
+
+
+class Quantity(_Frozen):
+    """A scenario number: a point value, or a distribution, plus the evidence behind it."""
+
+    value: float | None = None
+    uniform: tuple[float, float] | None = None
+    triangular: tuple[float, float, float] | None = None
+    truncnormal: TruncNormal | None = None
+    beta: Beta | None = None
+    choice: Choice | None = None
+    evidence: list[Evidence] = Field(default_factory=list)
+    judgment: Text | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_number(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            raise ValueError("expected a number or a mapping, found a boolean")
+        if isinstance(data, int | float):
+            return {"value": data}
+        return data
+
+    @model_validator(mode="after")
+    def _check(self) -> Quantity:
+        given = [name for name in _DISTRIBUTIONS if getattr(self, name) is not None]
+        if len(given) > 1:
+            raise ValueError(f"give at most one distribution, found {', '.join(given)}")
+        if not given and self.value is None:
+            raise ValueError(f"give a value or one distribution ({', '.join(_DISTRIBUTIONS)})")
+        if self.uniform is not None and not self.uniform[0] < self.uniform[1]:
+            lo, hi = self.uniform
+            raise ValueError(f"uniform low {lo:g} must be below high {hi:g}")
+        if self.triangular is not None:
+            lo, mode, hi = self.triangular
+            if not (lo <= mode <= hi and lo < hi):
+                raise ValueError(f"triangular needs low <= mode <= high, low < high; got {lo:g}, "
+                                 f"{mode:g}, {hi:g}")
+        for number in (self.value, *self._support()):
+            if number is not None and not math.isfinite(number):
+                raise ValueError(f"{number} is not a finite number")
+        if self.value is not None and given:
+            lo, hi = self._support()
+            if not lo <= self.value <= hi:
+                raise ValueError(f"value {self.value:g} lies outside its distribution's range "
+                                 f"{lo:g}..{hi:g}")
+        return self
+
+    # -- description -----------------------------------------------------------------------
+
+    @property
+    def distribution(self) -> str | None:
+        """Name of the distribution, or None for a point value."""
+        for name in _DISTRIBUTIONS:
+            if getattr(self, name) is not None:
+                return name
+        return None
+
+    @property
+    def is_uncertain(self) -> bool:
+        return self.distribution is not None
+
+    @property
+    def is_supported(self) -> bool:
+        """True when the value cites evidence or explains the analyst's judgment."""
+        return bool(self.evidence) or self.judgment is not None
+
+    def _support(self) -> tuple[float, float]:
+        if self.uniform is not None:
+            return self.uniform
+        if self.triangular is not None:
+            return self.triangular[0], self.triangular[2]
+        if self.truncnormal is not None:
+            return self.truncnormal.low, self.truncnormal.high
+        if self.beta is not None:
+            return self.beta.low, self.beta.high
+        if self.choice is not None:
+            return min(self.choice.values), max(self.choice.values)
+        assert self.value is not None
+        return self.value, self.value
+
+    @property
+    def low(self) -> float:
+        return self._support()[0]
+
+    @property
+    def high(self) -> float:
+        return self._support()[1]
+
+    @property
+    def point(self) -> float:
+        """The point estimate used by deterministic runs.
+
+        The stated ``value`` when given; otherwise the distribution's most telling centre:
+        the midpoint of a uniform, the mode of a triangular, the mean of a truncated normal
+        or beta, and the most probable value of a choice.
+        """
+        if self.value is not None:
+            return self.value
+        if self.uniform is not None:
+            return 0.5 * (self.uniform[0] + self.uniform[1])
+        if self.triangular is not None:
+            return self.triangular[1]
+        if self.truncnormal is not None:
+            return float(self._truncnorm().mean())
+        if self.beta is not None:
+            b = self.beta
+            return b.low + (b.high - b.low) * b.a / (b.a + b.b)
+        assert self.choice is not None
+        return self.choice.values[int(np.argmax(self.choice.p))]
+
+    def describe(self) -> str:
+        """Short human text: ``80`` or ``80 (60..95 triangular)``."""
+        point = f"{self.point:g}"
+        if not self.is_uncertain:
+            return point
+        return f"{point} ({self.low:g}..{self.high:g} {self.distribution})"
+
+    # -- sampling ----------------------------------------------------------------------------
+
+    def _truncnorm(self) -> Any:
+        t = self.truncnormal
+        assert t is not None
+        a, b = (t.low - t.mean) / t.sd, (t.high - t.mean) / t.sd
+        return stats.truncnorm(a, b, loc=t.mean, scale=t.sd)
+
+    def sample(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
+        """Draw ``size`` values; a point value is repeated."""
+        if self.uniform is not None:
+            return rng.uniform(self.uniform[0], self.uniform[1], size)
+        if self.triangular is not None:
+            lo, mode, hi = self.triangular
+            return rng.triangular(lo, mode, hi, size)
+        if self.truncnormal is not None:
+            return np.asarray(self._truncnorm().rvs(size=size, random_state=rng), dtype=float)
+        if self.beta is not None:
+            b = self.beta
+            return b.low + (b.high - b.low) * rng.beta(b.a, b.b, size)
+        if self.choice is not None:
+            return rng.choice(np.asarray(self.choice.values, float), size, p=self.choice.p)
+        return np.full(size, self.point, dtype=float)
+
+    def ppf(self, u: NDArray[np.float64]) -> NDArray[np.float64]:
+        """Map uniform [0, 1] numbers to this quantity (inverse CDF), for designed samples."""
+        u = np.asarray(u, dtype=float)
+        if self.uniform is not None:
+            lo, hi = self.uniform
+            return lo + (hi - lo) * u
+        if self.triangular is not None:
+            lo, mode, hi = self.triangular
+            c = (mode - lo) / (hi - lo)
+            return np.asarray(stats.triang(c, loc=lo, scale=hi - lo).ppf(u), dtype=float)
+        if self.truncnormal is not None:
+            return np.asarray(self._truncnorm().ppf(u), dtype=float)
+        if self.beta is not None:
+            b = self.beta
+            return b.low + (b.high - b.low) * np.asarray(stats.beta(b.a, b.b).ppf(u), dtype=float)
+        if self.choice is not None:
+            cdf = np.cumsum(self.choice.p)
+            idx = np.minimum(np.searchsorted(cdf, u, side="right"), len(cdf) - 1)
+            return np.asarray(self.choice.values, dtype=float)[idx]
+        return np.full(u.shape, self.point, dtype=float)
+
+    def to_data(self) -> float | dict[str, Any]:
+        """The shortest file form: a bare number when nothing else is attached."""
+        data = self.model_dump(exclude_none=True, exclude_defaults=True)
+        if set(data) == {"value"}:
+            return float(data["value"])
+        return data
+
+
+def point(value: float) -> Quantity:
+    """A bare point quantity (no evidence)."""
+    return Quantity(value=value)
