@@ -32,7 +32,7 @@ def weighted_mean(position: FloatArray, weight: FloatArray) -> FloatArray:
     plain = position.mean(axis=-2)
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = (weight * position).sum(axis=-2) / total
-    return np.where(total > 0, mean, plain)
+    return np.asarray(np.where(total > 0, mean, plain), dtype=float)
 
 
 def influence(arrays: ScenarioArrays) -> FloatArray:

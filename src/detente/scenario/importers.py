@@ -169,7 +169,7 @@ def _read_ktab_csv(rows: list[tuple[int, list[str]]], name: str) -> Scenario:
                                     "per actor"))
         path: tuple[PathPart, ...] = ("actors", a)
         lines[path] = line
-        for d, iid in enumerate(issue_ids):
+        for _d, iid in enumerate(issue_ids):
             lines[(*path, "positions", iid)] = line
             lines[(*path, "salience", iid)] = line
         lines[(*path, "capability")] = line

@@ -114,6 +114,10 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Lines]:
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or exc.context or "malformed"
         raise ScenarioError.single(name, f"not valid YAML/JSON: {what}", line) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        raise ScenarioError.single(name, f"character {exc.character!r} is not allowed in "
+                                         "YAML/JSON text", line) from None
     except yaml.YAMLError as exc:
         raise ScenarioError.single(name, f"not valid YAML/JSON: {exc}") from None
     except RecursionError:

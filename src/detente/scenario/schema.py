@@ -130,7 +130,8 @@ class Scenario(_Frozen):
 
     def to_data(self) -> dict[str, Any]:
         """Plain data in file order, the shortest form of every number."""
-        return _compact(self)
+        data: dict[str, Any] = _compact(self)
+        return data
 
 
 def _compact(obj: Any) -> Any:
@@ -162,7 +163,7 @@ def cross_check(data: dict[str, Any]) -> list[tuple[Path, str]]:
     parts fail to parse. Returns ``(path, message)`` pairs."""
     problems: list[tuple[Path, str]] = []
     sources = _ids(data.get("sources"), ("sources",), "source", problems)
-    issue_list = data.get("issues") if isinstance(data.get("issues"), list) else []
+    issue_list = _list(data.get("issues"))
     issues = _ids(issue_list, ("issues",), "issue", problems)
     _ids(data.get("actors"), ("actors",), "actor", problems)
     scales = {iid: _scale_bounds(issue) for iid, issue in zip(issues, issue_list, strict=False)}
@@ -180,8 +181,7 @@ def cross_check(data: dict[str, Any]) -> list[tuple[Path, str]]:
             bounds = _scale_bounds(issue)
             _check_in_bounds(issue["status_quo"], bounds, ("issues", i, "status_quo"), problems)
 
-    actors = data.get("actors") if isinstance(data.get("actors"), list) else []
-    for a, actor in enumerate(actors):
+    for a, actor in enumerate(_list(data.get("actors"))):
         if not isinstance(actor, dict):
             continue
         for field in ("positions", "salience"):
@@ -205,6 +205,10 @@ def cross_check(data: dict[str, Any]) -> list[tuple[Path, str]]:
         cap = actor.get("capability")
         _check_in_bounds(cap, (0.0, float("inf")), ("actors", a, "capability"), problems)
     return problems
+
+
+def _list(items: Any) -> list[Any]:
+    return items if isinstance(items, list) else []
 
 
 def _ids(items: Any, path: Path, kind: str, problems: list[tuple[Path, str]]) -> list[str]:
@@ -266,12 +270,10 @@ def _check_in_bounds(q: Any, bounds: tuple[float, float], path: Path,
 
 
 def _raw_quantities(data: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
-    issues = data.get("issues")
-    for i, issue in enumerate(issues if isinstance(issues, list) else []):
+    for i, issue in enumerate(_list(data.get("issues"))):
         if isinstance(issue, dict) and "status_quo" in issue:
             yield ("issues", i, "status_quo"), issue["status_quo"]
-    actors = data.get("actors")
-    for a, actor in enumerate(actors if isinstance(actors, list) else []):
+    for a, actor in enumerate(_list(data.get("actors"))):
         if not isinstance(actor, dict):
             continue
         if "capability" in actor:

@@ -1,0 +1,132 @@
+"""The Python API; it mirrors the CLI command for command.
+
+>>> import detente
+>>> scenario = detente.load("ec-emissions-1994")
+>>> report = detente.forecast(scenario, models=["compromise", "median"])
+>>> round(report.result("compromise").forecast("emissions_delay"), 6)
+7.389956
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from detente.models import registry
+from detente.models.base import ForecastResult, ModelInputError, run_model
+from detente.scenario import Scenario, load
+from detente.scenario.writer import write
+
+__all__ = ["ForecastReport", "convert", "forecast", "load", "make_config", "versions"]
+
+
+def versions() -> dict[str, str]:
+    """Versions of detente and of the libraries that shape its numbers, stored with results."""
+    import pydantic
+    import scipy
+
+    from detente import __version__
+
+    return {"detente": __version__, "python": platform.python_version(),
+            "numpy": np.__version__, "scipy": scipy.__version__,
+            "pydantic": pydantic.__version__}
+
+
+class ForecastReport(BaseModel):
+    """Every requested model's forecast for one scenario: the `detente forecast` contract.
+
+    JSON shape (stable; JSON Schema in ``detente/schemas/forecast.schema.json``)::
+
+        {"scenario": ID, "seed": INT, "actors": [ACTOR_ID, ...], "issues": [ISSUE_ID, ...],
+         "versions": {...}, "results": [{"model": NAME, "config": {...},
+         "issues": [{"id": ISSUE_ID, "forecast": NUMBER, "history": [[...], ...]}], ...}]}
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    scenario: str
+    title: str
+    seed: int
+    actors: list[str]
+    issues: list[str]
+    versions: dict[str, str]
+    results: list[ForecastResult]
+
+    def result(self, model: str) -> ForecastResult:
+        for r in self.results:
+            if r.model == model:
+                return r
+        raise KeyError(f"no result for model {model!r}")
+
+    def to_json(self, indent: int | None = 2) -> str:
+        return json.dumps(self.model_dump(mode="json"), indent=indent, allow_nan=False)
+
+    @classmethod
+    def from_json(cls, text: str) -> ForecastReport:
+        return cls.model_validate_json(text)
+
+    def to_frame(self) -> Any:
+        """One row per (model, issue): the forecast."""
+        import pandas as pd
+
+        return pd.concat([r.forecast_frame() for r in self.results], ignore_index=True)
+
+
+def make_config(model: str, settings: Mapping[str, Any] | None = None) -> Any:
+    """A model's config from plain settings (for example from ``--set key=value``)."""
+    info = registry.get(model)
+    try:
+        return info.config(**dict(settings or {}))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                             for e in exc.errors())
+        allowed = ", ".join(info.config.model_fields) or "none"
+        raise ModelInputError(f"bad settings for model {model!r}: {problems} "
+                              f"(settings: {allowed})") from None
+
+
+def forecast(scenario: Scenario | str | Path | None = None,
+             models: str | Sequence[str] = "compromise", *,
+             settings: Mapping[str, Mapping[str, Any]] | None = None,
+             seed: int = 0) -> ForecastReport:
+    """Run one or more negotiation models (``"all"`` for every registered one).
+
+    ``settings`` maps a model name to its config settings. ``seed`` seeds the one
+    :class:`numpy.random.Generator` the models share, and is stored in the report.
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    names = _model_names(models)
+    results = []
+    for name in names:
+        info = registry.get(name)
+        config = make_config(name, (settings or {}).get(name))
+        rng = np.random.default_rng(seed)
+        results.append(run_model(info, scenario, config=config, rng=rng, seed=seed))
+    return ForecastReport(scenario=scenario.id, title=scenario.title, seed=seed,
+                          actors=scenario.actor_ids, issues=scenario.issue_ids,
+                          versions=versions(), results=results)
+
+
+def _model_names(models: str | Sequence[str]) -> list[str]:
+    if isinstance(models, str):
+        models = [models]
+    names: list[str] = []
+    for m in models:
+        for name in registry.names() if m == "all" else [m]:
+            registry.get(name)
+            if name not in names:
+                names.append(name)
+    return names
+
+
+def convert(source: Scenario | str | Path, target: str | Path) -> Path:
+    """Write any scenario detente reads (or a built-in, by name) as a detente YAML/JSON file."""
+    scenario = source if isinstance(source, Scenario) else load(source)
+    return write(scenario, target)

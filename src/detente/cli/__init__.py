@@ -1,0 +1,62 @@
+"""The ``detente`` command line. Each command lives in a module beside this one; this file
+only assembles them and guards the process boundary (exit codes, no tracebacks)."""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated
+
+import typer
+
+from detente import __version__
+from detente.cli import forecast_cmd, scenario_cmds
+from detente.cli.common import EXIT_FAILURE, err_console
+
+app = typer.Typer(
+    name="detente",
+    help="Model an international crisis: who wants what, where talks settle, whether "
+         "diplomacy beats war, and what it would take. Default scenario: ukraine-2022.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"detente {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[bool | None, typer.Option(
+        "--version", callback=_version, is_eager=True, help="Print the version and exit.")
+        ] = False) -> None:
+    """detente: inspectable, rerunnable models of international crises."""
+
+
+app.command()(scenario_cmds.scenarios)
+app.command()(scenario_cmds.show)
+app.command()(scenario_cmds.validate)
+app.command()(scenario_cmds.convert)
+app.command()(forecast_cmd.forecast)
+
+
+def main() -> None:
+    """Console entry point: run the app; an unexpected error is one line, not a traceback."""
+    try:
+        app()
+    except Exception as exc:  # the last guard at the process boundary
+        if "--debug" in sys.argv or _env_debug():
+            raise
+        err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
+                          "This is a bug in detente; rerun with DETENTE_DEBUG=1 for the "
+                          "traceback and please report it.", markup=True)
+        sys.exit(EXIT_FAILURE)
+
+
+def _env_debug() -> bool:
+    import os
+
+    return os.environ.get("DETENTE_DEBUG", "") not in ("", "0")

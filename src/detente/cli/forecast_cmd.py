@@ -1,0 +1,96 @@
+"""`detente forecast`: where talks settle, by one or every negotiation model."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from detente import api
+from detente.cli.common import (
+    Format,
+    FormatOpt,
+    OutputOpt,
+    ScenarioArg,
+    SeedOpt,
+    coerce,
+    emit,
+    fail,
+    parse_pairs,
+    user_errors,
+)
+from detente.models import registry
+from detente.report import forecast_table, rounds_table
+from detente.scenario import load
+
+
+def forecast(
+    scenario: ScenarioArg = None,
+    model: Annotated[list[str] | None, typer.Option(
+        "--model", "-m",
+        help=f"Model to run, repeatable, or 'all'. One of: {', '.join(registry.names())}.",
+    )] = None,
+    reading: Annotated[str | None, typer.Option(
+        help="Reading of a model that has several (eum: paper or scholz-code).")] = None,
+    settings: Annotated[list[str] | None, typer.Option(
+        "--set", help="Model setting name=value, repeatable (see docs/models).")] = None,
+    rounds: Annotated[bool, typer.Option(
+        "--rounds", help="Show every actor's position at every round.")] = False,
+    explain: Annotated[str | None, typer.Option(
+        help="Show how ACTOR sees every other actor (models that support it: eum).",
+        metavar="ACTOR")] = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    seed: SeedOpt = 0,
+) -> None:
+    """Forecast where negotiations settle on every issue (default: the compromise and
+    weighted-median baselines)."""
+    names = model or ["compromise", "median"]
+    with user_errors():
+        s = load(scenario)
+        chosen = api._model_names(names)
+        config = {name: _settings_for(name, settings, reading) for name in chosen}
+        used = {key for cfg in config.values() for key in cfg}
+        unknown = sorted(set(parse_pairs(settings, "setting")) - used)
+        if unknown:
+            allowed = sorted({f for n in chosen for f in registry.get(n).config.model_fields})
+            fail(f"unknown setting {', '.join(unknown)} for model {', '.join(chosen)}; "
+                 f"settings: {', '.join(allowed) or 'none'}")
+        report = api.forecast(s, chosen, settings=config, seed=seed)
+
+    def table(console: Console) -> None:
+        forecast_table(report, s, console)
+        if rounds:
+            for r in report.results:
+                rounds_table(r, s, console)
+        if explain:
+            _explain(report, s, explain, console)
+
+    emit(fmt, output, as_json=report.to_json, as_table=table)
+
+
+def _settings_for(name: str, pairs: list[str] | None, reading: str | None) -> dict[str, object]:
+    info = registry.get(name)
+    fields = info.config.model_fields
+    out: dict[str, object] = {}
+    for key, value in parse_pairs(pairs, "setting").items():
+        if key in fields:
+            out[key] = coerce(value)
+    if reading is not None and "reading" in fields:
+        out["reading"] = reading
+    return out
+
+
+def _explain(report: api.ForecastReport, s: object, actor: str, console: Console) -> None:
+    from importlib import import_module
+
+    done = False
+    for r in report.results:
+        module = import_module(f"detente.models.{r.model.replace('-', '_')}")
+        render = getattr(module, "render_explain", None)
+        if render is not None:
+            render(r, actor, console)
+            done = True
+    if not done:
+        fail("--explain needs a model that explains dyads (use --model eum)")

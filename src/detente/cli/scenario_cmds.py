@@ -1,0 +1,111 @@
+"""Commands about scenarios themselves: list, show, validate, convert."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from detente.cli.common import (
+    EXIT_USAGE,
+    Format,
+    FormatOpt,
+    OutputOpt,
+    ScenarioArg,
+    emit,
+    err_console,
+    fail,
+    user_errors,
+)
+from detente.report import scenario_tables
+from detente.scenario import builtin_names, load
+from detente.scenario.errors import format_path
+from detente.scenario.writer import write
+
+
+def scenarios(fmt: FormatOpt = Format.table, output: OutputOpt = None) -> None:
+    """List the built-in scenarios."""
+    with user_errors():
+        found = [load(name) for name in builtin_names()]
+    rows = [{"name": s.id, "title": s.title, "as_of": s.as_of.isoformat() if s.as_of else None,
+             "actors": len(s.actors), "issues": len(s.issues)} for s in found]
+
+    def table(console: Console) -> None:
+        t = Table(title="Built-in scenarios")
+        for col in ("name", "title", "as of", "actors", "issues"):
+            t.add_column(col)
+        for r in rows:
+            t.add_row(*(str(r[k] or "") for k in ("name", "title", "as_of", "actors", "issues")))
+        console.print(t)
+
+    emit(fmt, output, as_json=lambda: json.dumps(rows, indent=2), as_table=table)
+
+
+def show(scenario: ScenarioArg = None, fmt: FormatOpt = Format.table,
+         output: OutputOpt = None,
+         evidence: Annotated[bool, typer.Option(
+             "--evidence", "-e", help="List every quote and judgment behind the numbers.")
+         ] = False) -> None:
+    """Print a scenario: actors × issues with uncertainty and evidence."""
+    with user_errors():
+        s = load(scenario)
+    emit(fmt, output, as_json=lambda: json.dumps(s.to_data(), indent=2, ensure_ascii=False),
+         as_table=lambda console: scenario_tables(s, console, evidence=evidence))
+
+
+def validate(file: Annotated[str, typer.Argument(help="Scenario file or built-in name.")],
+             strict: Annotated[bool, typer.Option(
+                 "--strict", help="Also flag numbers with neither evidence nor a judgment note."
+             )] = False) -> None:
+    """Check a scenario file; report every problem with its file, line and field."""
+    from detente.scenario.loader import parse_yaml, read_bytes, resolve
+
+    with user_errors():
+        s = load(file)
+    problems = []
+    if strict:
+        path = resolve(file)
+        lines: dict[tuple[str | int, ...], int] = {}
+        if path.suffix.lower() in (".yaml", ".yml", ".json"):
+            _, lines = parse_yaml(read_bytes(path).decode("utf-8-sig"), str(path))
+        for loc, q in s.quantities():
+            if not q.is_supported:
+                line = lines.get(loc)
+                where = f"{path}:{line}" if line else str(path)
+                problems.append(f"{where}: {format_path(loc)}: {q.describe()} has no evidence "
+                                "and no judgment note")
+    for p in problems:
+        err_console.print(p, markup=False, soft_wrap=True)
+    if problems:
+        fail(f"{len(problems)} unsupported number{'s' if len(problems) != 1 else ''} "
+             "(--strict)", EXIT_USAGE)
+    n_values = sum(1 for _ in s.quantities())
+    typer.echo(f"ok: {s.id}: {len(s.actors)} actors, {len(s.issues)} issues, "
+               f"{n_values} numbers")
+
+
+def convert(source: Annotated[str, typer.Argument(
+                help="Scenario to read: file (any format detente reads) or built-in name.")],
+            target: Annotated[Path, typer.Argument(
+                help="detente file to write (.yaml, or .json).", dir_okay=False)],
+            force: Annotated[bool, typer.Option("--force", help="Overwrite TARGET.")] = False
+            ) -> None:
+    """Convert a KTAB CSV/XML or expected-utility table (or a built-in) to a detente file."""
+    with user_errors():
+        s = load(source)
+    if target.suffix.lower() not in (".yaml", ".yml", ".json"):
+        fail(f"{target}: write to a .yaml, .yml or .json file")
+    if target.exists() and not force:
+        fail(f"{target} exists; pass --force to overwrite it")
+    try:
+        write(s, target)
+    except OSError as exc:
+        fail(f"cannot write {target}: {exc.strerror}")
+    with user_errors():
+        if load(target) != s:  # pragma: no cover - a writer bug, not a user error
+            fail(f"{target} does not load back identically; please report this", 1)
+    err_console.print(f"wrote {target} ({len(s.actors)} actors, {len(s.issues)} issues)")

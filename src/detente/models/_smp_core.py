@@ -1,0 +1,705 @@
+"""Numerics of KTAB's Spatial Model of Politics (SMP), vectorised over actors.
+
+Everything here works on the [0, 1] scale KTAB uses internally (file positions / 100) and is
+plain numpy: positions ``x`` (n, K), saliences ``s`` (n, K), capabilities ``c`` (n,).
+The step-by-step account, with the KTAB source each function mirrors, is in
+``docs/models/smp.md``. KTAB: https://github.com/KAPSARC/KTAB (MIT), commit c57b72a.
+
+Memory: nothing here allocates an (n, n, n) array. Third-party sums and coalition matrices are
+computed in blocks whose size is chosen so that every temporary has at most about
+``_BLOCK_ELEMENTS`` entries, so peak memory grows like n².
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
+
+VictoryProbModel = Literal["Linear", "Square", "Quartic", "Octic", "Binary"]
+VotingRule = Literal["Binary", "PropBin", "Prop", "PropCbc", "Cubic", "ASymProsp"]
+PCEModel = Literal["Conditional", "MarkovIncentive", "MarkovUniform"]
+StateTransitions = Literal["Deterministic", "Stochastic"]
+BigRRange = Literal["Min", "Mid", "Max"]
+BigRAdjust = Literal["None", "OneThird", "Half", "TwoThirds", "Full"]
+ThirdPartyCommit = Literal["NoCommit", "SemiCommit", "FullCommit"]
+InterVecBrgn = Literal["S1P1", "S2P2", "S2PMax"]
+BargnModel = Literal["InitOnlyInterp", "InitRcvrInterp", "PWCompInterp"]
+
+# KTAB constants (file / function they come from)
+MIN_COALITION = 1e-8        # kmodel.cpp, Model::coalitions: minC
+MIN_CLTN_CHALLENGE = 1e-10  # smpbcn.cpp, SMPState::probEduChlg: minCltn
+MIN_SIG_EDU = 1e-5          # smpbcn.cpp, SMPState::bestChallenge: minSigEDU
+BINARY_VOTE_TOL = 1e-8      # kmodel.cpp, Model::vote: sTol
+POS_TOL = 1e-3              # smp.h, SMPModel::posTol (equivalent positions)
+_BLOCK_ELEMENTS = 1 << 20   # entries per temporary in blocked computations
+
+
+@dataclass(frozen=True)
+class Options:
+    """KTAB's run options (smp.h SMPModel, kmodel.h Model), defaults = the CSV path."""
+
+    victory_prob_model: VictoryProbModel = "Linear"
+    voting_rule: VotingRule = "Prop"
+    pce_model: PCEModel = "Conditional"
+    state_transitions: StateTransitions = "Deterministic"
+    big_r_range: BigRRange = "Mid"
+    big_r_adjust: BigRAdjust = "OneThird"
+    third_party_commit: ThirdPartyCommit = "SemiCommit"
+    inter_vec_brgn: InterVecBrgn = "S2P2"
+    bargn_model: BargnModel = "InitOnlyInterp"
+    min_iterations: int = 2
+    max_iterations: int = 100
+    min_delta_ratio: float = 0.02
+    min_sig_delta: float = 1e-4
+
+
+# ---------------------------------------------------------------------------------------------
+# elementary functions (kmodel.cpp, smp.cpp)
+
+def vote(rule: VotingRule, w: Any, du: Any) -> Any:
+    """Model::vote: the vote of an actor of weight ``w`` for option i over j, ``du = u_i - u_j``.
+
+    Prop: w·du; Binary: w·clip(du/1e-8, ±1); PropBin: w·(0.8·du + 0.2·bin);
+    PropCbc: w·(0.5·du + 0.5·du³); Cubic: w·du³; ASymProsp: w·du if du<0, 2·w·du/3 if du>0.
+    """
+    du = np.asarray(du, dtype=float)
+    if rule == "Prop":
+        return w * du
+    if rule == "Binary":
+        return w * np.clip(du / BINARY_VOTE_TOL, -1.0, 1.0)
+    if rule == "PropBin":
+        return w * ((1 - 0.2) * du + 0.2 * np.clip(du / BINARY_VOTE_TOL, -1.0, 1.0))
+    if rule == "PropCbc":
+        return w * ((1 - 0.5) * du + 0.5 * (du * du * du))
+    if rule == "Cubic":
+        return w * (du * du * du)
+    if rule == "ASymProsp":
+        return np.where(du < 0.0, w * du, np.where(du > 0.0, (2.0 * w * du) / 3.0, 0.0))
+    raise ValueError(f"unknown voting rule {rule!r}")
+
+
+def bs_util(d: Any, r: Any) -> Any:
+    """SMPModel::bsUtil: utility of a salience-weighted distance d under risk attitude R,
+    u = (1 - d)(1 + d·R) for d <= 1, (1 - d)(1 + R) beyond (round-off only)."""
+    d = np.asarray(d, dtype=float)
+    return np.where(d <= 1.0, (1.0 - d) * (1.0 + d * r), (1.0 - d) * (1.0 + r))
+
+
+def weighted_distance(ideal: FloatArray, pos: FloatArray, sal: FloatArray) -> FloatArray:
+    """SMPModel::bvDiff for every pair: d[i, j] = sqrt(Σ_k (s_ik (ideal_ik - pos_jk))² / Σ_k s_ik²).
+
+    SMPState::setVDiff builds this matrix from the actors' ideals (= positions on the CSV path).
+    """
+    n, dims = ideal.shape
+    ds_sqr = np.zeros((n, pos.shape[0]))
+    ss_sqr = np.zeros(n)
+    for k in range(dims):  # accumulate dimension by dimension, as bvDiff does
+        ds = (ideal[:, k, None] - pos[None, :, k]) * sal[:, k, None]
+        ds_sqr = ds_sqr + ds * ds
+        ss_sqr = ss_sqr + sal[:, k] * sal[:, k]
+    out: FloatArray = np.sqrt(ds_sqr / ss_sqr[:, None])
+    return out
+
+
+def est_nra(rh: Any, ri: Any, adjust: BigRAdjust) -> Any:
+    """Model::estNRA: h's estimate of i's risk attitude (anchoring on its own, r_h)."""
+    if adjust == "Full":
+        return ri + 0.0 * rh
+    if adjust == "TwoThirds":
+        return (rh + (2.0 * ri)) / 3.0
+    if adjust == "Half":
+        return (rh + ri) / 2
+    if adjust == "OneThird":
+        return ((2.0 * rh) + ri) / 3.0
+    if adjust == "None":
+        return rh + 0.0 * ri
+    raise ValueError(f"unknown big-R adjustment {adjust!r}")
+
+
+def big_r_from_prob(p: FloatArray, rng_mode: BigRRange) -> FloatArray:
+    """Model::bigRfromProb: risk attitudes from winning probabilities, the likeliest actor the
+    most risk-averse. Mid: R = (3p - (pMax + 2 pMin)) / (2 (pMax - pMin)) in [-1/2, 1].
+
+    KTAB divides by zero when every probability is equal; we return risk neutrality then.
+    """
+    p_min = min(1.0, float(p.min()))
+    p_max = max(0.0, float(p.max()))
+    span = p_max - p_min
+    if span <= 0.0:
+        return np.zeros_like(p)
+    if rng_mode == "Min":
+        return (p - p_min) / span
+    if rng_mode == "Mid":
+        return (3 * p - (p_max + 2 * p_min)) / (2 * span)
+    if rng_mode == "Max":
+        return (2 * p - (p_max + p_min)) / span
+    raise ValueError(f"unknown big-R range {rng_mode!r}")
+
+
+# ---------------------------------------------------------------------------------------------
+# probabilistic Condorcet election (kmodel.cpp)
+
+def coalitions(w: FloatArray, u: FloatArray, rule: VotingRule) -> FloatArray:
+    """Model::coalitions: c[i, j] = strength of the coalition for option i against j.
+
+    ``w`` (n_act,) voting weights, ``u`` (..., n_act, n_opt) utilities, optionally with
+    leading batch axes. KTAB scans the lower-left triangle only: for i > j,
+    c[i, j] = 1e-8 + Σ_k max(v_kij, 0) and c[j, i] = 1e-8 + Σ_k max(-v_kij, 0) with
+    v_kij = vote(w_k, u_ki - u_kj); the diagonal is 1e-8. (This matters for the asymmetric
+    ASymProsp rule.) Computed in blocks of rows i (or of batch entries).
+    """
+    if u.ndim > 2:
+        batch = u.shape[:-2]
+        flat = u.reshape((-1, *u.shape[-2:]))
+        g_block = max(1, _BLOCK_ELEMENTS // max(1, flat[0].size * flat.shape[-1]))
+        if g_block == 1:
+            out = np.stack([coalitions(w, f, rule) for f in flat])
+        else:
+            out = np.concatenate([_coalitions_block(w, flat[lo:lo + g_block], rule)
+                                  for lo in range(0, flat.shape[0], g_block)])
+        res: FloatArray = out.reshape((*batch, u.shape[-1], u.shape[-1]))
+        return res
+    n_act, n_opt = u.shape
+    pos = np.empty((n_opt, n_opt))
+    neg = np.empty((n_opt, n_opt))
+    block = max(1, _BLOCK_ELEMENTS // max(1, n_act * n_opt))
+    for lo in range(0, n_opt, block):
+        hi = min(n_opt, lo + block)
+        v = vote(rule, w[:, None, None], u[:, lo:hi, None] - u[:, None, :])  # (k, i, j)
+        pos[lo:hi] = MIN_COALITION + np.maximum(v, 0.0).sum(axis=0)
+        neg[lo:hi] = MIN_COALITION - np.minimum(v, 0.0).sum(axis=0)
+    return _assemble(pos, neg)
+
+
+def _coalitions_block(w: FloatArray, u: FloatArray, rule: VotingRule) -> FloatArray:
+    """:func:`coalitions` for a small stack ``u`` (G, n_act, n_opt) at once."""
+    v = vote(rule, w[None, :, None, None], u[:, :, :, None] - u[:, :, None, :])  # (g, k, i, j)
+    pos = MIN_COALITION + np.maximum(v, 0.0).sum(axis=1)
+    neg = MIN_COALITION - np.minimum(v, 0.0).sum(axis=1)
+    return _assemble(pos, neg)
+
+
+def _assemble(pos: FloatArray, neg: FloatArray) -> FloatArray:
+    """Lower-left from ``pos``, upper-right from ``neg`` transposed, 1e-8 on the diagonal."""
+    c: FloatArray = np.tril(pos, -1) + np.swapaxes(np.tril(neg, -1), -1, -2)
+    n = c.shape[-1]
+    c[..., np.arange(n), np.arange(n)] = MIN_COALITION
+    return c
+
+
+def _vp_weights(model: VictoryProbModel, s1: FloatArray, s2: FloatArray
+                ) -> tuple[FloatArray, FloatArray]:
+    """Model::vProb(vpm, s1, s2) before normalisation: the powers x1, x2 of two coalitions."""
+    if model == "Linear":
+        return s1, s2
+    if model == "Square":
+        return s1 * s1, s2 * s2
+    if model == "Quartic":
+        return (s1 * s1) * (s1 * s1), (s2 * s2) * (s2 * s2)
+    if model == "Octic":
+        q1, q2 = (s1 * s1) * (s1 * s1), (s2 * s2) * (s2 * s2)
+        return q1 * q1, q2 * q2
+    if model == "Binary":
+        thresh, min_x = 1.10, 1e-6
+        with np.errstate(invalid="ignore", divide="ignore"):
+            p12 = ((s1 / (s1 + s2)) * (thresh + 1.0) - 1.0) / (thresh - 1.0)
+        first = s1 >= thresh * s2
+        second = ~first & (s2 >= thresh * s1)
+        x1 = np.where(first, 1.0, np.where(second, min_x, p12))
+        x2 = np.where(first, min_x, np.where(second, 1.0, 1 - p12))
+        return x1, x2
+    raise ValueError(f"unknown victory-probability model {model!r}")
+
+
+def victory_probabilities(c: FloatArray, model: VictoryProbModel) -> FloatArray:
+    """Model::vProb(vpm, C): pv[i, j] = P(option i beats j) = x(c_ij) / (x(c_ij) + x(c_ji)),
+    evaluated for i > j and mirrored (pv_ij + pv_ji = 1), diagonal 1/2."""
+    ct = np.swapaxes(c, -1, -2)
+    x1, x2 = _vp_weights(model, c, ct)
+    tot = x1 + x2
+    pv: FloatArray = np.tril(x1 / tot, -1) + np.swapaxes(np.tril(x2 / tot, -1), -1, -2)
+    n = c.shape[-1]
+    pv[..., np.arange(n), np.arange(n)] = 0.5
+    return pv
+
+
+def _cond_pce(pv: FloatArray) -> FloatArray:
+    """Model::condPCE: p_i ∝ Π_j pv[i, j], the chance i beats every rival in one step.
+
+    For very many options the plain product can underflow for every option (KTAB then
+    divides 0 by 0); we fall back to the same formula in logarithms in that case only.
+    """
+    p = np.prod(pv, axis=-1)
+    total = p.sum(axis=-1, keepdims=True)
+    if np.all(total > 1e-250) and np.all(np.isfinite(total)):
+        out: FloatArray = p / total
+        return out
+    logp = np.log(pv).sum(axis=-1)
+    q = np.exp(logp - logp.max(axis=-1, keepdims=True))
+    res: FloatArray = np.where(total > 1e-250, p / np.where(total > 0, total, 1.0),
+                               q / q.sum(axis=-1, keepdims=True))
+    return res
+
+
+def _markov_uniform_pce(pv: FloatArray) -> FloatArray:
+    """Model::markovUniformPCE: challenges uniformly at random, iterate to the fixed point."""
+    n = pv.shape[0]
+    p = np.full(n, 1.0 / n)
+    for _ in range(1000):
+        q = (pv * (p[:, None] + p[None, :])).sum(axis=1) / n
+        change = float(np.abs(q - p).max())
+        p = (p + q) / 2.0
+        if change <= 1e-6:
+            return p
+    raise RuntimeError("Markov-uniform PCE did not converge in 1000 iterations (as in KTAB)")
+
+
+def _markov_incentive_pce(c: FloatArray, pv: FloatArray) -> FloatArray:
+    """Model::markovIncentivePCE: challenge i -> j in proportion to c_ij · pv_ij."""
+    n = c.shape[0]
+    inctv = c * pv + np.eye(n) * 1e-10
+    chlg = inctv / inctv.sum(axis=0, keepdims=True)  # chlg[i, j] = P(i challenges j)
+    p = np.full(n, 1.0 / n)
+    for _ in range(1000):
+        ct = p[:, None] * chlg.T  # ct[i, j] = p_i · P(j challenges i)
+        q = (pv * (ct + ct.T)).sum(axis=1)
+        change = float(np.abs(q - p).max())
+        p = (p + q) / 2.0
+        if change <= 1e-8:
+            return p
+    raise RuntimeError("Markov-incentive PCE did not converge in 1000 iterations (as in KTAB)")
+
+
+def pce(c: FloatArray, vpm: VictoryProbModel, pcem: PCEModel) -> FloatArray:
+    """Model::probCE2: option probabilities from a coalition-strength matrix (..., n, n)."""
+    pv = victory_probabilities(c, vpm)
+    if pcem == "Conditional":
+        return _cond_pce(pv)
+    if c.ndim > 2:
+        flat_c, flat_pv = c.reshape((-1, *c.shape[-2:])), pv.reshape((-1, *pv.shape[-2:]))
+        out = np.stack([pce(ci, vpm, pcem) for ci in flat_c]) if pcem == "MarkovIncentive" \
+            else np.stack([_markov_uniform_pce(pi) for pi in flat_pv])
+        res: FloatArray = out.reshape(c.shape[:-1])
+        return res
+    if pcem == "MarkovUniform":
+        return _markov_uniform_pce(pv)
+    if pcem == "MarkovIncentive":
+        return _markov_incentive_pce(c, pv)
+    raise ValueError(f"unknown PCE model {pcem!r}")
+
+
+def scalar_pce(w: FloatArray, u: FloatArray, opt: Options) -> FloatArray:
+    """Model::scalarPCE: probability of each option (column of ``u``) in a probabilistic
+    Condorcet election among actors of weight ``w`` with utilities ``u`` (..., n_act, n_opt)."""
+    return pce(coalitions(w, u, opt.voting_rule), opt.victory_prob_model, opt.pce_model)
+
+
+# ---------------------------------------------------------------------------------------------
+# assessing a state (smp.cpp SMPState::setAllAUtil, pDist; kstate.cpp setUENdx, posProb)
+
+def unique_positions(x: FloatArray, tol: float = POS_TOL) -> tuple[IntArray, IntArray]:
+    """KBase::ueIndices with SMPState::equivNdx (Euclidean distance < posTol): indices of the
+    first occurrence of each distinct position, and for each actor the unique position that
+    State::posProb reports for it (the last unique one it is equivalent to)."""
+    n = x.shape[0]
+    close = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2)) < tol
+    uniq: list[int] = []
+    for i in range(n):
+        if not any(close[i, k] for k in uniq):
+            uniq.append(i)
+    u_idx = np.array(uniq, dtype=np.intp)
+    eq = close[:, u_idx]  # (n, n_unique)
+    last = eq.shape[1] - 1 - np.argmax(eq[:, ::-1], axis=1)
+    return u_idx, last.astype(np.intp)
+
+
+@dataclass
+class Assessment:
+    """Everything KTAB derives from one state's positions before actors act."""
+
+    dist: FloatArray          # d[i, j], SMPState::vDiff
+    risk: FloatArray          # inferred risk attitudes R_i, SMPState::nra
+    own_util: FloatArray      # aUtil[i](i, j): i's utility of j's position
+    unique: IntArray          # indices of distinct positions
+    owner: IntArray           # each actor's distinct position (index into ``unique``)
+    unique_prob: FloatArray   # probability of each distinct position (pDist(-1))
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def win_prob(self) -> FloatArray:
+        """State::posProb for every actor: the probability of the position it holds."""
+        out: FloatArray = self.unique_prob[self.owner]
+        return out
+
+
+def assess(x: FloatArray, sal: FloatArray, cap: FloatArray, opt: Options) -> Assessment:
+    """SMPState::setAllAUtil then pDist(-1).
+
+    1. d = weighted distances; risk-neutral utilities u0 = 1 - d.
+    2. probabilistic Condorcet election over all actors' positions with votes weighted by
+       capability alone -> p; risk attitudes R = bigRfromProb(p).
+    3. aUtil[h](i, j) = bsUtil(d_ij, estNRA(R_h, R_i)); only the diagonal perspectives
+       h = i are stored here (others are rebuilt on demand, see ``perspective_util``).
+    4. winning probabilities: scalarPCE over the distinct positions with u_ij = aUtil[i](i, j).
+    """
+    d = weighted_distance(x, x, sal)
+    rn_util = bs_util(d, 0.0)
+    p_all = scalar_pce(cap, rn_util, opt)
+    risk = big_r_from_prob(p_all, opt.big_r_range)
+    own = bs_util(d, est_nra(risk, risk, opt.big_r_adjust)[:, None])
+    u_idx, owner = unique_positions(x)
+    uprob = scalar_pce(cap, own[:, u_idx], opt)
+    return Assessment(d, risk, own, u_idx, owner, uprob)
+
+
+def perspective_util(a: Assessment, h: IntArray | int, opt: Options) -> FloatArray:
+    """aUtil[h] for one or several perspectives h: shape (..., n, n), entry [i, j] = h's
+    estimate of i's utility of j's position, bsUtil(d_ij, estNRA(R_h, R_i))."""
+    rh = np.asarray(a.risk[h])
+    rhi = est_nra(rh[..., None], a.risk, opt.big_r_adjust)  # (..., n)
+    out: FloatArray = bs_util(a.dist, rhi[..., :, None])
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# challenges (smpbcn.cpp SMPState::probEduChlg, bestChallenge)
+
+def _third_party_vote(opt: Options, wn: Any, pin: Any, uni: Any, unj: Any, unn: Any) -> Any:
+    """Actor::thirdPartyVoteSU: n's vote in the little contest (i:j), comparing the expected
+    sum of three position-utilities when it joins i against when it joins j."""
+    pjn = 1.0 - pin
+    if opt.third_party_commit == "FullCommit":
+        u_ik_def_j, u_j_def_ik = uni + uni + uni, unj + unj + unj
+        u_i_def_jk, u_jk_def_i = uni + uni + uni, unj + unj + unj
+    elif opt.third_party_commit == "SemiCommit":
+        u_ik_def_j, u_j_def_ik = uni + uni + unn, unj + unj + unj
+        u_i_def_jk, u_jk_def_i = uni + uni + uni, unj + unj + unn
+    elif opt.third_party_commit == "NoCommit":
+        u_ik_def_j, u_j_def_ik = uni + uni + unn, unj + unj + unn
+        u_i_def_jk, u_jk_def_i = uni + uni + unn, unj + unj + unn
+    else:
+        raise ValueError(f"unknown third-party commitment {opt.third_party_commit!r}")
+    u_ik_j = (pin * u_ik_def_j) + (pjn * u_j_def_ik)
+    u_i_jk = (pin * u_i_def_jk) + (pjn * u_jk_def_i)
+    return vote(opt.voting_rule, wn, u_ik_j - u_i_jk)
+
+
+def _principal_strengths(opt: Options, wi: Any, wj: Any, uii: Any, uij: Any, uji: Any,
+                         ujj: Any) -> tuple[Any, Any]:
+    """The (i:j) coalitions after the principals' own votes, each starting at 1e-10."""
+    ci = vote(opt.voting_rule, wi, uii - uij)
+    cj = vote(opt.voting_rule, wj, uji - ujj)
+    chij = (MIN_CLTN_CHALLENGE + np.where(ci > 0.0, ci, 0.0)) + np.where(cj > 0.0, cj, 0.0)
+    chji = (MIN_CLTN_CHALLENGE - np.where(ci < 0.0, ci, 0.0)) - np.where(cj < 0.0, cj, 0.0)
+    return chij, chji
+
+
+def prob_edu_challenge(u: FloatArray, weight: FloatArray, sal_sum: FloatArray, opt: Options,
+                       k: int, i: int, j: int) -> tuple[float, float]:
+    """SMPState::probEduChlg(h, k, i, j) with u = aUtil[h]: h's estimate of the probability
+    that i defeats j, and of the expected change in k's utility if i challenges j.
+
+    Coalitions start with i's and j's own votes (weights c·Σs); each third party n votes in
+    the little contest (i:j)+n (Actor::vProbLittle, thirdPartyVoteSU). Then
+    P = C_ij / (C_ij + C_ji), and with s_j the target's total salience,
+    EU(challenge) = (1 - s_j)·2u_ki + s_j·(P·2u_ki + (1-P)·2u_kj), ΔEU = EU - (u_ki + u_kj).
+    """
+    chij, chji = _principal_strengths(opt, weight[i], weight[j], u[i, i], u[i, j], u[j, i],
+                                      u[j, j])
+    n = u.shape[0]
+    third = np.ones(n, dtype=bool)
+    third[[i, j]] = False
+    wn = weight[third]
+    uni, unj, unn = u[third, i], u[third, j], np.diagonal(u)[third]
+    cn = vote(opt.voting_rule, wn, uni - unj)
+    cni = np.where(cn > 0, chij + cn, chij)
+    cnj = np.where(cn < 0, chji - cn, chji)
+    pin = cni / (cni + cnj)
+    vn = _third_party_vote(opt, wn, pin, uni, unj, unn)
+    chij = chij + np.where(vn > 0, vn, 0.0).sum()
+    chji = chji - np.where(vn < 0, vn, 0.0).sum()
+    phij = chij / (chij + chji)
+    phji = chji / (chij + chji)
+    uhkij = u[k, i] + u[k, i]
+    uhkji = u[k, j] + u[k, j]
+    eu_sq = u[k, i] + u[k, j]
+    eu_chlg = (1 - sal_sum[j]) * uhkij + sal_sum[j] * (phij * uhkij + phji * uhkji)
+    return float(phij), float(eu_chlg - eu_sq)
+
+
+def own_challenges(a: Assessment, weight: FloatArray, sal_sum: FloatArray, opt: Options
+                   ) -> tuple[FloatArray, FloatArray]:
+    """probEduChlg(i, i, i, j) for every initiator i and target j, as (n, n) arrays of
+    P(i beats j) and expected gain to i (diagonal = -inf gain).
+
+    Same arithmetic as :func:`prob_edu_challenge`, on tensors indexed (initiator, target,
+    third party); blocks of initiators keep them at about ``_BLOCK_ELEMENTS`` entries.
+    """
+    n = a.dist.shape[0]
+    prob = np.zeros((n, n))
+    gain = np.full((n, n), -np.inf)
+    block = max(1, _BLOCK_ELEMENTS // (n * n))
+    rows = np.arange(n)
+    for lo in range(0, n, block):
+        ii = np.arange(lo, min(n, lo + block))
+        b = np.arange(len(ii))
+        u = perspective_util(a, ii, opt)               # (b, n, n): aUtil[i]
+        diag = np.diagonal(u, axis1=1, axis2=2)        # (b, n): u[n, n]
+        uii = diag[b, ii][:, None]                     # (b, 1)
+        uij = u[b, ii, :]                              # (b, j)
+        uji = u[b, :, ii]                              # (b, j) = u[j, i]
+        chij, chji = _principal_strengths(opt, weight[ii][:, None], weight[None, :], uii, uij,
+                                          uji, diag)
+        # third parties n on the last axis: tensors (b, j, n)
+        uni = uji[:, None, :]                          # u[n, i]
+        unj = np.swapaxes(u, 1, 2)                     # u[n, j] at [b, j, n]
+        unn = diag[:, None, :]
+        wn = weight[None, None, :]
+        cn = vote(opt.voting_rule, wn, uni - unj)
+        cni = chij[:, :, None] + np.maximum(cn, 0.0)
+        cnj = chji[:, :, None] - np.minimum(cn, 0.0)
+        del cn
+        cni /= cni + cnj                               # pin
+        del cnj
+        vn = _third_party_vote(opt, wn, cni, uni, unj, unn)
+        del cni
+        vn[:, rows, rows] = 0.0                        # n == j is not a third party
+        vn[b, :, ii] = 0.0                             # n == i neither
+        cij = chij + np.maximum(vn, 0.0).sum(axis=2)
+        cji = chji - np.minimum(vn, 0.0).sum(axis=2)
+        phij = cij / (cij + cji)
+        phji = cji / (cij + cji)
+        uhkij = uii + uii
+        uhkji = uij + uij
+        eu_sq = uii + uij
+        sj = sal_sum[None, :]
+        eu = (1 - sj) * uhkij + sj * (phij * uhkij + phji * uhkji)
+        prob[ii] = phij
+        gain[ii] = eu - eu_sq
+    gain[rows, rows] = -np.inf
+    return prob, gain
+
+
+def best_targets(gain: FloatArray) -> IntArray:
+    """SMPState::bestChallenge: each initiator's target, the first j with the largest
+    expected gain above 1e-5 (-1: no advantageous target)."""
+    masked = np.where(gain > MIN_SIG_EDU, gain, -np.inf)
+    best = np.argmax(masked, axis=1)
+    out: IntArray = np.where(np.isfinite(masked[np.arange(gain.shape[0]), best]), best, -1)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# bargains (smp.cpp SMPActor::interpolateBrgn; smpbcn.cpp doBCN, updateBestBrgnPositions)
+
+def _round4(x: FloatArray) -> FloatArray:
+    """interpBrgnSnPm's round4: (int)(0.5 + 10⁴x) / 10⁴ (truncation toward zero)."""
+    out: FloatArray = np.trunc(0.5 + x * 10000.0) / 10000.0
+    return out
+
+
+def interpolate_bargain(ti: FloatArray, si: FloatArray, prb_i: float, tj: FloatArray,
+                        sj: FloatArray, prb_j: float, ivb: InterVecBrgn
+                        ) -> tuple[FloatArray, FloatArray]:
+    """SMPActor::interpolateBrgn, dimension by dimension.
+
+    SnPm: w_i = s_ik^n · P_i^m; b_i = round4(((w_i + 1e-6) t_i + w_j t_j) / (w_i + 1e-6 + w_j)),
+    b_j = round4((w_i t_i + (1e-6 + w_j) t_j) / (w_i + 1e-6 + w_j)).
+    S2PMax: each side concedes toward the other in proportion to its deficit in P.
+    """
+    if ivb in ("S1P1", "S2P2"):
+        e = 1 if ivb == "S1P1" else 2
+        wi = (si ** e) * (prb_i ** e)
+        wj = (sj ** e) * (prb_j ** e)
+        min_w = 1e-6
+        bi = _round4(((wi + min_w) * ti + wj * tj) / (wi + min_w + wj))
+        bj = _round4((wi * ti + (min_w + wj) * tj) / (wi + min_w + wj))
+        return bi, bj
+    if ivb == "S2PMax":
+        di = max(prb_j - prb_i, 0.0)
+        dj = max(prb_i - prb_j, 0.0)
+        si2, sj2 = si * si, sj * sj
+        min_w = 1e-6
+        dik = (di * sj2) / ((di * sj2) + min_w + ((1 - di) * si2))
+        djk = (dj * si2) / ((dj * si2) + min_w + ((1 - dj) * sj2))
+        return ti + dik * (tj - ti), tj + djk * (ti - tj)
+    raise ValueError(f"unknown inter-vector bargaining {ivb!r}")
+
+
+@dataclass(frozen=True)
+class Bargain:
+    """A proposed pair of new positions for initiator and receiver."""
+
+    init: int
+    rcvr: int
+    pos_init: FloatArray
+    pos_rcvr: FloatArray
+
+
+def bargain_utilities(a: Assessment, x: FloatArray, sal: FloatArray, bargains: list[Bargain],
+                      ) -> tuple[FloatArray, FloatArray]:
+    """The brgnUtil λ of SMPState::updateBestBrgnPositions: every actor's utility of the
+    state each bargain would produce, the mean over all positions of its own utility, the two
+    moved positions valued by SMPActor::posUtil (with the actor's own R).
+
+    Returns the status quo's column (n,) and the bargains' (n, n_bargains).
+    """
+    n = x.shape[0]
+    row_sum = a.own_util.sum(axis=1)
+    if not bargains:
+        return row_sum / n, np.zeros((n, 0))
+    init = np.array([b.init for b in bargains])
+    rcvr = np.array([b.rcvr for b in bargains])
+    pu_i = bs_util(weighted_distance(x, np.stack([b.pos_init for b in bargains]), sal),
+                   a.risk[:, None])
+    pu_r = bs_util(weighted_distance(x, np.stack([b.pos_rcvr for b in bargains]), sal),
+                   a.risk[:, None])
+    rest = row_sum[:, None] - a.own_util[:, init] - a.own_util[:, rcvr]
+    return row_sum / n, ((pu_i + pu_r) + rest) / n
+
+
+def choose_bargains(cap: FloatArray, u_sq: FloatArray, u_b: FloatArray, lists: list[list[int]],
+                    opt: Options, rng: np.random.Generator) -> list[int]:
+    """For each actor k, scalarPCE over its options (status quo first, then the bargains it is
+    party to, in ``lists[k]``) and the index of the adopted option (0 = status quo):
+    the likeliest (first on ties, ndxMaxAbs), or a random draw (PRNG::probSel)."""
+    n = len(lists)
+    chosen = [0] * n
+    sizes = sorted({len(lk) for lk in lists if lk})
+    for size in sizes:
+        ks = [k for k in range(n) if len(lists[k]) == size]
+        cols = np.array([lists[k] for k in ks])                       # (G, size)
+        u = np.concatenate([np.broadcast_to(u_sq[None, :, None], (len(ks), n, 1)),
+                            np.moveaxis(u_b[:, cols], 0, 1)], axis=2)  # (G, n, 1 + size)
+        p = scalar_pce(cap, u, opt)                                    # (G, 1 + size)
+        for g, k in enumerate(ks):
+            if opt.state_transitions == "Deterministic":
+                chosen[k] = int(np.argmax(np.abs(p[g])))
+            else:
+                draw = rng.uniform(0.0, 1.0)
+                chosen[k] = int(min(np.searchsorted(np.cumsum(p[g]), draw), size))
+    return chosen
+
+
+@dataclass
+class StepRecord:
+    """What happened in one turn (diagnostics)."""
+
+    targets: IntArray              # best target of each actor (-1: none)
+    target_prob: FloatArray        # initiator's estimate that it beats its target
+    target_gain: FloatArray        # initiator's expected gain
+    chosen: list[tuple[int, int]]  # per actor, (initiator, receiver) of its adopted bargain
+
+
+def step(x: FloatArray, sal: FloatArray, cap: FloatArray, a: Assessment, opt: Options,
+         rng: np.random.Generator) -> tuple[FloatArray, StepRecord]:
+    """SMPState::doBCN: one turn of challenges, bargains and bargain selection.
+
+    Bargains are queued as if KTAB's threads ran one after the other: each actor's list is
+    its status quo, then the bargains it is party to in order of initiator.
+    """
+    n = x.shape[0]
+    sal_sum = sal.sum(axis=1)
+    weight = cap * sal_sum
+    prob, gain = own_challenges(a, weight, sal_sum, opt)
+    targets = best_targets(gain)
+    bargains: list[Bargain] = []
+    lists: list[list[int]] = [[] for _ in range(n)]
+    t_prob = np.full(n, np.nan)
+    t_gain = np.full(n, np.nan)
+    for i in range(n):
+        j = int(targets[i])
+        if j < 0:
+            continue
+        p_iij = float(prob[i, j])
+        t_prob[i], t_gain[i] = p_iij, float(gain[i, j])
+        b_iij = Bargain(i, j, *interpolate_bargain(x[i], sal[i], p_iij, x[j], sal[j],
+                                                   1 - p_iij, opt.inter_vec_brgn))
+        if opt.bargn_model == "InitOnlyInterp":
+            new = [b_iij]
+        else:
+            # KTAB takes element 1 of J's estimate (the expected gain, not the probability)
+            # as "pjiJ"; reproduced as is.
+            u_j = perspective_util(a, j, opt)
+            _, p_jij = prob_edu_challenge(u_j, weight, sal_sum, opt, i, i, j)
+            b_jij = Bargain(i, j, *interpolate_bargain(x[i], sal[i], p_jij, x[j], sal[j],
+                                                       1 - p_jij, opt.inter_vec_brgn))
+            if opt.bargn_model == "InitRcvrInterp":
+                new = [b_iij, b_jij]
+            else:  # PWCompInterp; KTAB weighs J's side with I's capability (reproduced)
+                wi = cap[i] * sal_sum[i]
+                wj = cap[i] * sal_sum[j]
+                new = [Bargain(i, j, (wi * b_iij.pos_init + wj * b_jij.pos_init) / (wi + wj),
+                               (wi * b_iij.pos_rcvr + wj * b_jij.pos_rcvr) / (wi + wj))]
+        for b in new:
+            lists[i].append(len(bargains))
+            lists[j].append(len(bargains))
+            bargains.append(b)
+
+    u_sq, u_b = bargain_utilities(a, x, sal, bargains)
+    picks = choose_bargains(cap, u_sq, u_b, lists, opt, rng)
+    new_x = x.copy()
+    chosen: list[tuple[int, int]] = []
+    for k in range(n):
+        if picks[k] == 0:
+            chosen.append((k, k))
+            continue
+        b = bargains[lists[k][picks[k] - 1]]
+        chosen.append((b.init, b.rcvr))
+        new_x[k] = b.pos_init if b.init == k else b.pos_rcvr
+    return new_x, StepRecord(targets, t_prob, t_gain, chosen)
+
+
+def state_dist(x1: FloatArray, x2: FloatArray) -> float:
+    """SMPModel::stateDist: Σ_i ||x1_i - x2_i||."""
+    return float(np.sqrt(((x1 - x2) ** 2).sum(axis=1)).sum())
+
+
+@dataclass
+class RunResult:
+    """A whole run: positions per turn and diagnostics."""
+
+    positions: list[FloatArray]
+    assessments: list[Assessment]
+    records: list[StepRecord]
+    fractional_change: list[float]
+    stop_reason: str
+
+
+def run(x0: FloatArray, sal: FloatArray, cap: FloatArray, opt: Options,
+        rng: np.random.Generator, keep_assessments: bool = True) -> RunResult:
+    """Model::run with smpStopFn: step until iter >= max, or iter >= min and
+    stateDist(last step) / (stateDist(first step) + 1e-4) < 0.02."""
+    xs = [np.array(x0, dtype=float)]
+    a = assess(xs[0], sal, cap, opt)
+    assessments = [a]
+    records: list[StepRecord] = []
+    ratios: list[float] = []
+    it = 0
+    while True:
+        it += 1
+        new_x, rec = step(xs[-1], sal, cap, a, opt, rng)
+        xs.append(new_x)
+        records.append(rec)
+        a = assess(new_x, sal, cap, opt)
+        if keep_assessments:
+            assessments.append(a)
+        else:
+            assessments = [a]
+        d01 = state_dist(xs[0], xs[1]) + opt.min_sig_delta
+        ratio = state_dist(xs[it], xs[it - 1]) / d01
+        ratios.append(ratio)
+        if it >= opt.max_iterations:
+            reason = f"reached the maximum of {opt.max_iterations} iterations"
+            break
+        if it >= opt.min_iterations and ratio < opt.min_delta_ratio:
+            reason = (f"fractional change {ratio:.4f} below {opt.min_delta_ratio} "
+                      f"after {it} iterations")
+            break
+    return RunResult(xs, assessments, records, ratios, reason)

@@ -1,0 +1,100 @@
+"""Terminal tables for scenarios and results. Reports only consume typed results."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rich.console import Console
+from rich.table import Table
+
+from detente.scenario import Scenario
+from detente.scenario.values import Quantity
+
+if TYPE_CHECKING:
+    from detente.api import ForecastReport
+    from detente.models.base import ForecastResult
+
+
+def _cell(q: Quantity) -> str:
+    mark = "" if q.is_supported else " [red]?[/]"
+    cite = " [dim]§[/]" if q.evidence else ""
+    if not q.is_uncertain:
+        return f"{q.point:g}{cite}{mark}"
+    return f"{q.point:g} [dim]{q.low:g}–{q.high:g}[/]{cite}{mark}"
+
+
+def scenario_tables(s: Scenario, console: Console, *, evidence: bool = False) -> None:
+    """Issues, then actors × issues (position / salience), then optionally the evidence."""
+    head = f"[bold]{s.title}[/] ({s.id})"
+    if s.as_of:
+        head += f", as of {s.as_of.isoformat()}"
+    console.print(head)
+    if s.summary:
+        console.print(s.summary, style="dim")
+
+    issues = Table(title="Issues", title_justify="left")
+    for col in ("issue", "scale", "low end means", "high end means", "status quo"):
+        issues.add_column(col, overflow="fold")
+    for i in s.issues:
+        issues.add_row(f"{i.name}\n[dim]{i.id}[/]",
+                       f"{i.scale.low:g}..{i.scale.high:g} {i.scale.units}",
+                       i.scale.low_means or "", i.scale.high_means or "",
+                       _cell(i.status_quo) if i.status_quo else "")
+    console.print(issues)
+
+    actors = Table(title="Actors: position / salience per issue (range; § cites a source, "
+                         "[red]?[/] unsupported)", title_justify="left")
+    actors.add_column("actor")
+    actors.add_column("capability")
+    for i in s.issues:
+        actors.add_column(i.id, overflow="fold")
+    for a in s.actors:
+        actors.add_row(a.name, _cell(a.capability),
+                       *[f"{_cell(a.positions[i.id])}\n{_cell(a.salience[i.id])}"
+                         for i in s.issues])
+    console.print(actors)
+
+    if evidence:
+        ev = Table(title="Evidence and judgment", title_justify="left", show_lines=True)
+        ev.add_column("field", overflow="fold", max_width=40)
+        ev.add_column("value")
+        ev.add_column("support", overflow="fold")
+        for path, q in s.quantities():
+            support = [f"“{e.quote}” [dim]({e.source})[/]" for e in q.evidence]
+            if q.judgment:
+                support.append(f"[italic]judgment:[/] {q.judgment}")
+            ev.add_row(".".join(str(p) for p in path), q.describe(),
+                       "\n".join(support) or "[red]none[/]")
+        console.print(ev)
+
+
+def forecast_table(report: ForecastReport, scenario: Scenario, console: Console) -> None:
+    """Issues × models: each model's forecast, in the issue's units."""
+    t = Table(title=f"Forecast: {report.title} (seed {report.seed})", title_justify="left")
+    t.add_column("issue")
+    t.add_column("scale")
+    t.add_column("status quo", justify="right")
+    for r in report.results:
+        t.add_column(r.model, justify="right")
+    for issue in scenario.issues:
+        sq = f"{issue.status_quo.point:g}" if issue.status_quo else ""
+        t.add_row(issue.name, f"{issue.scale.low:g}..{issue.scale.high:g}", sq,
+                  *[f"{r.forecast(issue.id):.2f}" for r in report.results])
+    console.print(t)
+    for r in report.results:
+        if r.rounds:
+            console.print(f"[dim]{r.model}: {r.rounds} rounds; stopped: {r.stop_reason}[/]")
+
+
+def rounds_table(result: ForecastResult, scenario: Scenario, console: Console) -> None:
+    """Every actor's position at every round, one table per issue."""
+    for issue in result.issues:
+        t = Table(title=f"{result.model}: {scenario.issue(issue.id).name} by round",
+                  title_justify="left")
+        t.add_column("actor")
+        for rnd in range(len(issue.history)):
+            t.add_column(str(rnd), justify="right")
+        for a, actor in enumerate(result.actors):
+            t.add_row(actor, *[f"{row[a]:.2f}" for row in issue.history])
+        console.print(t)
+        console.print(f"forecast: {issue.forecast:.3f}")
