@@ -57,6 +57,7 @@ class ForecastReport(BaseModel):
     issues: list[str]
     versions: dict[str, str]
     results: list[ForecastResult]
+    skipped: dict[str, str] = {}
 
     def result(self, model: str) -> ForecastResult:
         for r in self.results:
@@ -97,21 +98,29 @@ def forecast(scenario: Scenario | str | Path | None = None,
              seed: int = 0) -> ForecastReport:
     """Run one or more negotiation models (``"all"`` for every registered one).
 
-    ``settings`` maps a model name to its config settings. ``seed`` seeds the one
-    :class:`numpy.random.Generator` the models share, and is stored in the report.
+    ``settings`` maps a model name to its config settings. ``seed`` seeds the
+    :class:`numpy.random.Generator` each model gets, and is stored in the report. With
+    ``"all"``, a model the scenario does not suit (too few actors, no status quo) is listed
+    in ``skipped`` with the reason; a model asked for by name raises ``ModelInputError``.
     """
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
     names = _model_names(models)
-    results = []
+    asked = {models} if isinstance(models, str) else set(models)
+    results, skipped = [], {}
     for name in names:
         info = registry.get(name)
         config = make_config(name, (settings or {}).get(name))
         rng = np.random.default_rng(seed)
-        results.append(run_model(info, scenario, config=config, rng=rng, seed=seed))
+        try:
+            results.append(run_model(info, scenario, config=config, rng=rng, seed=seed))
+        except ModelInputError as exc:
+            if name in asked:
+                raise
+            skipped[name] = str(exc)
     return ForecastReport(scenario=scenario.id, title=scenario.title, seed=seed,
                           actors=scenario.actor_ids, issues=scenario.issue_ids,
-                          versions=versions(), results=results)
+                          versions=versions(), results=results, skipped=skipped)
 
 
 def _model_names(models: str | Sequence[str]) -> list[str]:

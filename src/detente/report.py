@@ -84,6 +84,8 @@ def forecast_table(report: ForecastReport, scenario: Scenario, console: Console)
     for r in report.results:
         if r.rounds:
             console.print(f"[dim]{r.model}: {r.rounds} rounds; stopped: {r.stop_reason}[/]")
+    for name, why in report.skipped.items():
+        console.print(f"[yellow]{name} not run:[/] {why}")
 
 
 def rounds_table(result: ForecastResult, scenario: Scenario, console: Console) -> None:

@@ -14,7 +14,7 @@ import pytest
 import detente.models
 from detente.models import MODELS, ForecastResult, ModelInfo, run_model
 from detente.models.base import ModelInputError
-from detente.scenario import Scenario, load
+from detente.scenario import Quantity, Scenario, load
 
 ALL = list(MODELS.values())
 
@@ -25,8 +25,11 @@ def _ids(info: ModelInfo) -> str:
 
 @pytest.fixture(scope="module")
 def scenario(reference_dir) -> Scenario:  # type: ignore[no-untyped-def]
-    # KTAB's 3-dimensional test case: 7 actors, 3 issues (KTAB examples/smp/doc)
-    return load(reference_dir / "ktab" / "dummyData_3Dim.csv")
+    # KTAB's 3-dimensional test case: 7 actors, 3 issues (KTAB examples/smp/doc), given a
+    # status quo so that models needing one (nbs) run too
+    s = load(reference_dir / "ktab" / "dummyData_3Dim.csv")
+    issues = [i.model_copy(update={"status_quo": Quantity(value=40.0)}) for i in s.issues]
+    return s.model_copy(update={"issues": issues})
 
 
 def _run(info: ModelInfo, s: Scenario, seed: int = 7) -> ForecastResult:

@@ -57,7 +57,7 @@ def forecast(
             allowed = sorted({f for n in chosen for f in registry.get(n).config.model_fields})
             fail(f"unknown setting {', '.join(unknown)} for model {', '.join(chosen)}; "
                  f"settings: {', '.join(allowed) or 'none'}")
-        report = api.forecast(s, chosen, settings=config, seed=seed)
+        report = api.forecast(s, names, settings=config, seed=seed)
 
     def table(console: Console) -> None:
         forecast_table(report, s, console)
