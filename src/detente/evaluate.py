@@ -1,0 +1,85 @@
+"""Evaluators: what a sweep, a sensitivity analysis or a lever search computes per draw.
+
+An evaluator maps a batch of :class:`~detente.sampling.Draws` to named output columns, one
+number per draw. Evaluators are deterministic given the draws: all randomness lives in the
+draws (seeded, chunk-invariant), which is what makes every backend and chunking give the same
+answer.
+
+Registered evaluators (:data:`EVALUATORS`):
+
+``forecast``  each negotiation model's forecast per issue: ``forecast.<model>.<issue>``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from detente.api import make_config
+from detente.models import registry
+from detente.models.base import FloatArray, ModelInputError
+from detente.sampling import Draws
+from detente.scenario.schema import Scenario
+
+Outputs = dict[str, FloatArray]
+
+
+@dataclass(frozen=True)
+class Evaluator:
+    """A named, picklable computation: draws -> output columns."""
+
+    name: str
+    outputs: Callable[[Scenario], list[str]]
+    compute: Callable[[Draws], Outputs]
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def __call__(self, draws: Draws) -> Outputs:
+        out = self.compute(draws)
+        for key, col in out.items():
+            if col.shape != (draws.n,):
+                raise ValueError(f"evaluator {self.name!r} output {key!r} has shape "
+                                 f"{col.shape}, expected ({draws.n},)")
+        return out
+
+
+@dataclass(frozen=True)
+class ForecastOutputs:
+    """The negotiation models' forecasts, through their batch axis."""
+
+    models: tuple[str, ...] = ("compromise",)
+    settings: tuple[tuple[str, tuple[tuple[str, Any], ...]], ...] = ()
+
+    def names(self, scenario: Scenario) -> list[str]:
+        return [f"forecast.{m}.{i}" for m in self.models for i in scenario.issue_ids]
+
+    def __call__(self, draws: Draws) -> Outputs:
+        arrays = draws.arrays()
+        out: Outputs = {}
+        chosen = dict(self.settings)
+        for m in self.models:
+            info = registry.get(m)
+            config = make_config(m, dict(chosen.get(m, ())))
+            rng = np.random.default_rng(0)  # models used here are deterministic
+            if info.stochastic:
+                raise ModelInputError(f"model {m!r} is stochastic; sweeps need "
+                                      "deterministic models")
+            values = info.forecast_batch(arrays, config, rng)
+            for k, issue in enumerate(arrays.issue_ids):
+                out[f"forecast.{m}.{issue}"] = np.asarray(values[:, k], dtype=float)
+        return out
+
+
+def forecast_evaluator(models: Sequence[str] = ("compromise",),
+                       settings: dict[str, dict[str, Any]] | None = None) -> Evaluator:
+    for m in models:
+        registry.get(m)
+    fo = ForecastOutputs(tuple(models), tuple((m, tuple(sorted(s.items())))
+                                              for m, s in (settings or {}).items()))
+    return Evaluator("forecast", fo.names, fo, {"models": list(models),
+                                                "settings": settings or {}})
+
+
+EVALUATORS: dict[str, Callable[..., Evaluator]] = {"forecast": forecast_evaluator}
