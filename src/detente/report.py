@@ -36,7 +36,7 @@ def scenario_tables(s: Scenario, console: Console, *, evidence: bool = False) ->
     for col in ("issue", "scale", "low end means", "high end means", "status quo"):
         issues.add_column(col, overflow="fold")
     for i in s.issues:
-        issues.add_row(f"{i.name}\n[dim]{i.id}[/]",
+        issues.add_row(i.id if i.name == i.id else f"{i.name}\n[dim]{i.id}[/]",
                        f"{i.scale.low:g}..{i.scale.high:g} {i.scale.units}",
                        i.scale.low_means or "", i.scale.high_means or "",
                        _cell(i.status_quo) if i.status_quo else "")
@@ -71,14 +71,14 @@ def scenario_tables(s: Scenario, console: Console, *, evidence: bool = False) ->
 def forecast_table(report: ForecastReport, scenario: Scenario, console: Console) -> None:
     """Issues × models: each model's forecast, in the issue's units."""
     t = Table(title=f"Forecast: {report.title} (seed {report.seed})", title_justify="left")
-    t.add_column("issue")
+    t.add_column("issue", overflow="fold")
     t.add_column("scale")
     t.add_column("status quo", justify="right")
     for r in report.results:
         t.add_column(r.model, justify="right")
     for issue in scenario.issues:
         sq = f"{issue.status_quo.point:g}" if issue.status_quo else ""
-        t.add_row(issue.name, f"{issue.scale.low:g}..{issue.scale.high:g}", sq,
+        t.add_row(issue.id, f"{issue.scale.low:g}..{issue.scale.high:g}", sq,
                   *[f"{r.forecast(issue.id):.2f}" for r in report.results])
     console.print(t)
     for r in report.results:
