@@ -1,0 +1,135 @@
+"""Deterrence with one-sided incomplete information about the defender's resolve.
+
+Sources: James D. Morrow, *Game Theory for Political Scientists* (Princeton, 1994), ch. 8
+(deterrence games with incomplete information); James D. Fearon, "Signaling versus the Balance
+of Power and Interests", *Journal of Conflict Resolution* 38(2), 1994; Frank C. Zagare and
+D. Marc Kilgour, *Perfect Deterrence* (Cambridge, 2000), whose central demand is that
+deterrent threats be credible.
+
+The game: the challenger chooses to challenge the status quo or not. If challenged, the
+defender - *resolved* with probability ``q`` (it prefers fighting to conceding), *irresolute*
+otherwise (it prefers conceding) - resists or concedes. Only the defender knows its type.
+Optionally (``back_down`` given) a resisted challenger may then back down instead of fighting.
+
+Sequential rationality (a perfect Bayesian equilibrium; here backward induction suffices
+because the challenger moves before learning anything) pins the defender's behaviour: the
+resolved type resists and the irresolute type concedes. The Nash equilibrium in which the
+irresolute defender "threatens" to resist and so deters for every ``q`` rests on a threat it
+would not carry out, and is excluded - this is the perfect-deterrence requirement.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from detente.crisis.bargaining import (
+    Flag,
+    Real,
+    _checked,
+    _flag,
+    _out,
+    _probability,
+    _Result,
+)
+
+# Below this the challenger is treated as indifferent, so rounding does not decide the tie.
+_TIE = 1e-12
+
+
+@dataclass(frozen=True)
+class DeterrenceResult(_Result):
+    """Equilibrium of the deterrence game (challenger payoffs as given).
+
+    ``threshold`` is ``q*``: deterrence holds iff ``p_resolved > q*``. It may fall outside
+    [0, 1]: ``q* <= 0`` means the challenger never gains by challenging, ``q* >= 1`` that it
+    challenges even a surely resolved defender. ``indifferent`` flags ``q = q*``, where the
+    challenger is indifferent and - by convention, see :func:`deterrence` - challenges.
+    """
+
+    threshold: Real
+    challenges: Flag
+    deterred: Flag
+    indifferent: Flag
+    fights_if_resisted: Flag
+    expected_utility_challenge: Real
+    p_challenge: Real
+    p_war: Real
+    p_defender_concedes: Real
+    p_challenger_backs_down: Real
+    p_status_quo: Real
+
+
+def deterrence(
+    p_resolved: npt.ArrayLike,
+    *,
+    win: npt.ArrayLike = 1.0,
+    status_quo: npt.ArrayLike = 0.0,
+    war: npt.ArrayLike = -0.5,
+    back_down: npt.ArrayLike | None = None,
+) -> DeterrenceResult:
+    """Solve the one-sided incomplete-information deterrence game by backward induction.
+
+    Steps:
+        1. Defender: the resolved type resists, the irresolute type concedes (each does what
+           it prefers at that node; no non-credible threats).
+        2. A resisted challenger fights if ``war >= back_down`` (always, when ``back_down`` is
+           None), so its payoff when resisted is ``r = max(war, back_down)``.
+        3. Challenger: ``EU(challenge) = (1 - q) win + q r``; it challenges iff this is at least
+           ``status_quo``. Solving for ``q`` gives the threshold
+           ``q* = (win - status_quo) / (win - r)`` (Morrow 1994, ch. 8).
+        4. Tie: at ``q = q*`` the challenger is indifferent; we let it challenge, so that
+           "deterred" is claimed only when deterrence holds strictly (a defender should not rest
+           its policy on an indifferent adversary).
+        5. Outcome probabilities: ``P(war) = P(challenge) * q`` if it fights when resisted,
+           ``P(concession) = P(challenge) * (1 - q)``.
+
+    Args:
+        p_resolved: ``q``, the challenger's belief that the defender is resolved, in [0, 1].
+        win: challenger's payoff when the defender concedes.
+        status_quo: challenger's payoff from not challenging.
+        war: challenger's payoff from war; must be below ``win``.
+        back_down: challenger's payoff from backing down after resistance (None: it cannot).
+
+    Golden case (defaults): ``win=1, status_quo=0, war=-0.5`` gives ``q* = 2/3``.
+    Inputs broadcast.
+    """
+    q = _probability(p_resolved, "p_resolved")
+    v_win = _checked(win, "win")
+    v_sq = _checked(status_quo, "status_quo")
+    v_war = _checked(war, "war")
+    resisted, fights = _resisted_payoff(v_war, back_down)
+    q, v_win, v_sq, resisted, fights = np.broadcast_arrays(q, v_win, v_sq, resisted, fights)
+    if np.any(v_win <= resisted):
+        raise ValueError("win must exceed the challenger's payoff when resisted (war/back_down)")
+    threshold = (v_win - v_sq) / (v_win - resisted)
+    eu_challenge = (1.0 - q) * v_win + q * resisted
+    indifferent = np.abs(eu_challenge - v_sq) <= _TIE
+    challenges = (eu_challenge > v_sq) | indifferent
+    p_challenge = challenges.astype(np.float64)
+    return DeterrenceResult(
+        threshold=_out(threshold),
+        challenges=_flag(challenges),
+        deterred=_flag(~challenges),
+        indifferent=_flag(indifferent),
+        fights_if_resisted=_flag(fights),
+        expected_utility_challenge=_out(eu_challenge),
+        p_challenge=_out(p_challenge),
+        p_war=_out(p_challenge * q * fights),
+        p_defender_concedes=_out(p_challenge * (1.0 - q)),
+        p_challenger_backs_down=_out(p_challenge * q * ~fights),
+        p_status_quo=_out(1.0 - p_challenge),
+    )
+
+
+def _resisted_payoff(
+    war: npt.NDArray[np.float64], back_down: npt.ArrayLike | None
+) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+    """The challenger's payoff once resisted and whether it fights (it does when indifferent)."""
+    if back_down is None:
+        return war, np.ones_like(war, dtype=np.bool_)
+    v_back = _checked(back_down, "back_down")
+    fights = war >= v_back
+    return np.where(fights, war, v_back), fights
