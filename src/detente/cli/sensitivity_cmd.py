@@ -1,0 +1,207 @@
+"""`detente sensitivity`: which uncertain assumptions drive a scenario's answer."""
+
+from __future__ import annotations
+
+import enum
+import inspect
+import re
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from detente.cli.common import (
+    Format,
+    FormatOpt,
+    OutputOpt,
+    ScenarioArg,
+    SeedOpt,
+    emit,
+    err_console,
+    fail,
+    user_errors,
+)
+from detente.evaluate import EVALUATORS, Evaluator
+from detente.models import registry
+from detente.scenario import load
+from detente.sensitivity import (
+    DEFAULT_SAMPLES,
+    OutputIndices,
+    SensitivityError,
+    SensitivityResult,
+    analyse,
+    fragile,
+    plot_format,
+)
+
+DOMINANT = 0.5  # an input with a total index at least this large is flagged in the table
+
+
+class MethodChoice(enum.StrEnum):
+    sobol = "sobol"
+    morris = "morris"
+
+
+def sensitivity(
+    scenario: ScenarioArg = None,
+    method: Annotated[MethodChoice, typer.Option(
+        "--method", help="sobol: variance shares S1/ST (needs more runs); morris: cheap "
+                         "screening by elementary effects (mu*, sigma).")] = MethodChoice.sobol,
+    samples: Annotated[int | None, typer.Option(
+        "--samples", "-n", min=2, show_default=False,
+        help=f"Sobol: base samples, a power of two (default {DEFAULT_SAMPLES['sobol']}; runs "
+             f"N x (inputs + 2)). Morris: trajectories (default {DEFAULT_SAMPLES['morris']}; "
+             "runs N x (inputs + 1)).")] = None,
+    evaluate: Annotated[str, typer.Option(
+        "--evaluate", "-e", metavar="EVALUATOR",
+        help=f"What to compute per run. One of: {', '.join(EVALUATORS)}.")] = "forecast",
+    model: Annotated[list[str] | None, typer.Option(
+        "--model", "-m",
+        help="Negotiation model for the forecast evaluator, repeatable. One of: "
+             f"{', '.join(registry.names())}. Default: compromise.")] = None,
+    output_name: Annotated[list[str] | None, typer.Option(
+        "--output-name", metavar="NAME",
+        help="Output to analyse, repeatable; glob patterns allowed "
+             "(forecast.*.tariff). Default: every output.")] = None,
+    input_name: Annotated[list[str] | None, typer.Option(
+        "--input", metavar="INPUT",
+        help="Vary only this uncertain input (path or label, repeatable); the others stay "
+             "at their point values. Default: every uncertain input.")] = None,
+    top: Annotated[int, typer.Option(
+        "--top", min=0, help="Rows per table (0: every input).")] = 15,
+    plot: Annotated[Path | None, typer.Option(
+        "--plot", dir_okay=False, metavar="FILE.png|FILE.svg",
+        help="Also draw a tornado chart; with several outputs, one file per output "
+             "(FILE.<output>.png).")] = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    seed: SeedOpt = 0,
+) -> None:
+    """Rank the scenario's uncertain inputs by how much each drives every output (global
+    sensitivity analysis with SALib: Sobol indices or Morris screening)."""
+    with user_errors():
+        try:
+            if plot is not None:
+                plot_format(plot)
+            s = load(scenario)
+            evaluator = _evaluator(evaluate, model)
+            result = analyse(s, method=method.value, evaluator=evaluator, n=samples, seed=seed,
+                             inputs=input_name, outputs=output_name)
+        except SensitivityError as exc:
+            fail(str(exc))
+
+    def table(console: Console) -> None:
+        render(result, console, top=top)
+
+    emit(fmt, output, as_json=result.to_json, as_table=table)
+    if plot is not None:
+        for name, target in plot_targets(plot, result.output_names).items():
+            try:
+                result.plot(target, name, top=top)
+            except SensitivityError as exc:
+                fail(str(exc))
+            err_console.print(f"wrote {target}")
+
+
+def _evaluator(name: str, models: list[str] | None) -> Evaluator:
+    try:
+        factory = EVALUATORS[name]
+    except KeyError:
+        fail(f"unknown evaluator {name!r}; choose from {', '.join(EVALUATORS)}")
+    kwargs: dict[str, Any] = {}
+    if models:
+        if "models" not in inspect.signature(factory).parameters:
+            fail(f"--model does not apply to the {name!r} evaluator")
+        for m in models:
+            registry.get(m)
+        kwargs["models"] = list(dict.fromkeys(models))
+    return factory(**kwargs)
+
+
+def plot_targets(plot: Path, outputs: list[str]) -> dict[str, Path]:
+    """One plot file per output: ``plot`` itself for one, ``stem.<output>.suffix`` for many."""
+    if len(outputs) <= 1:
+        return {name: plot for name in outputs}
+    return {name: plot.with_name(f"{plot.stem}.{re.sub(r'[^A-Za-z0-9_.-]', '_', name)}"
+                                 f"{plot.suffix}")
+            for name in outputs}
+
+
+def render(result: SensitivityResult, console: Console, *, top: int = 15) -> None:
+    """One ranked table per output."""
+    what = ("Sobol indices (S1 first order, ST total order, ± half-width of the "
+            f"{result.conf_level:.0%} bootstrap interval)" if result.method == "sobol" else
+            f"Morris screening with {result.levels} levels (mu* mean |effect|, mu signed, "
+            "sigma spread)")
+    console.print(f"[bold]{result.title}[/] ({result.scenario}): {what}; "
+                  f"{len(result.inputs)} uncertain inputs, {result.evaluations} runs of the "
+                  f"{result.evaluator} evaluator, seed {result.seed}")
+    for o in result.outputs:
+        if o.constant:
+            console.print(f"[bold]{o.name}[/]: constant at {o.mean:.4g} over every run; no "
+                          "input moves it", soft_wrap=True)
+            continue
+        console.print(_table(result, o, top))
+        console.print(_summary(result, o), soft_wrap=True)
+    for name, reason in result.skipped.items():
+        console.print(f"[yellow]skipped[/] {name}: {reason}", soft_wrap=True)
+
+
+def _table(result: SensitivityResult, o: OutputIndices, top: int) -> Table:
+    t = Table(title=f"{o.name}: mean {o.mean:.4g}, sd {o.std:.4g}", title_justify="left")
+    t.add_column("#", justify="right", style="dim")
+    t.add_column("input", overflow="fold")
+    rows = o.indices[:top] if top > 0 else o.indices
+    dominant = set(fragile(result, o.name, DOMINANT))
+    if result.method == "sobol":
+        for col in ("S1", "ST", "ST−S1"):
+            t.add_column(col, justify="right")
+        t.add_column("")
+        for k, r in enumerate(rows, 1):
+            v = r.values
+            t.add_row(str(k), _input_cell(result, r.input, r.input in dominant),
+                      f"{v['S1']:.3f} ± {v['S1_conf']:.3f}",
+                      f"{v['ST']:.3f} ± {v['ST_conf']:.3f}",
+                      f"{max(v['ST'] - v['S1'], 0.0):.3f}", _bar(v["ST"], 1.0))
+    else:
+        for col in ("mu*", "mu", "sigma"):
+            t.add_column(col, justify="right")
+        t.add_column("")
+        biggest = max((r.values["mu_star"] for r in o.indices), default=0.0)
+        for k, r in enumerate(rows, 1):
+            v = r.values
+            t.add_row(str(k), _input_cell(result, r.input, r.input in dominant),
+                      f"{v['mu_star']:.4g} ± {v['mu_star_conf']:.2g}", f"{v['mu']:.4g}",
+                      f"{v['sigma']:.4g}", _bar(v["mu_star"], biggest))
+    if len(rows) < len(o.indices):
+        t.caption = f"{len(o.indices) - len(rows)} more inputs below (--top 0 shows all)"
+    return t
+
+
+def _input_cell(result: SensitivityResult, name: str, dominant: bool) -> str:
+    label = result.label(name)
+    return f"[bold red]{label}[/]" if dominant else label
+
+
+def _bar(value: float, scale: float, width: int = 12) -> str:
+    if scale <= 0.0 or value <= 0.0:
+        return ""
+    return "█" * max(1, round(width * min(value / scale, 1.0)))
+
+
+def _summary(result: SensitivityResult, o: OutputIndices) -> str:
+    if o.constant:
+        return ""
+    hinges = fragile(result, o.name, DOMINANT)
+    notes = []
+    if result.method == "sobol":
+        s1 = sum(r.values["S1"] for r in o.indices)
+        inter = max(0.0, 1.0 - s1)
+        notes.append(f"inputs acting alone explain {min(s1, 1.0):.0%} of the variance"
+                     + (f"; about {inter:.0%} comes from interactions" if inter >= 0.05 else ""))
+    if hinges:
+        notes.append(f"[bold red]hinges on {', '.join(result.label(h) for h in hinges)}[/] "
+                     f"(total index >= {DOMINANT:g})")
+    return "[dim]" + "; ".join(notes) + "[/]" if notes else ""
