@@ -20,7 +20,7 @@ sums, found with one ``searchsorted``. Time O(n^2 log n), memory O(n^2) per roun
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 from numpy.typing import NDArray
@@ -30,6 +30,11 @@ IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
 
 Reading = Literal["paper", "scholz-code"]
+
+#: up to this many actors the support sum is done directly (cheaper than sorting)
+SMALL = 40
+#: positions closer than this fraction of the range count as the same position
+SAME = 1e-12
 
 #: what an actor does in a round (codes in :attr:`Round.kind`)
 NO_MOVE, CONFRONTATION, COMPROMISE, CAPITULATION = 0, 1, 2, 3
@@ -102,37 +107,75 @@ def _count_below(xs: FloatArray, m: FloatArray) -> IntArray:
     return idx.reshape((*lead, n, n)).astype(np.int64)
 
 
-def support(u: FloatArray, w: FloatArray, x: FloatArray) -> FloatArray:
+@dataclass
+class VoterOrder:
+    """The sort of the actors by position that :func:`support` needs, shared within a round."""
+
+    order: IntArray     # actors by position
+    rank: IntArray      # inverse of ``order``
+    sorted_weights: FloatArray  # weights in that order
+    below: IntArray     # [i, j] (sorted): voters strictly left of the midpoint of i and j
+    left: BoolArray     # [i, j] (sorted): x_i < x_j
+    right: BoolArray
+
+    @classmethod
+    def of(cls, x: FloatArray, w: FloatArray) -> VoterOrder:
+        order = np.argsort(x, axis=-1, kind="stable")
+        rank = np.argsort(order, axis=-1, kind="stable")
+        xs = np.take_along_axis(x, order, axis=-1)
+        xi = xs[..., :, None]
+        xj = xs[..., None, :]
+        return cls(order, rank, np.take_along_axis(w, order, axis=-1),
+                   _count_below(xs, 0.5 * (xi + xj)), xi < xj, xi > xj)
+
+
+def support(u: FloatArray, w: FloatArray, x: FloatArray, plan: VoterOrder | None = None
+            ) -> FloatArray:
     """Third-party support ``N_ij = sum_k w_k max(0, u_kj - u_ki)`` (the numerator of eq. 30).
 
     ``u[..., k, a]`` is voter ``k``'s disutility of position ``x_a``, strictly increasing in
     ``|x_k - x_a|``; ``w`` (..., n) the voters' weights ``c_k s_k``. Voter ``k`` backs ``i``
     against ``j`` iff it is nearer ``x_i``, i.e. on ``i``'s side of the midpoint; a voter on the
     midpoint contributes nothing. Returns (..., n, n), zero where ``x_i = x_j``.
+
+    Up to :data:`SMALL` actors the plain triple sum is cheaper; beyond, prefix sums over the
+    voters sorted by position (O(n^2 log n) time, O(n^2) memory). ``plan`` reuses the sort.
     """
     n = x.shape[-1]
-    order = np.argsort(x, axis=-1, kind="stable")
-    xs = np.take_along_axis(x, order, axis=-1)
-    wu = np.take_along_axis(w[..., :, None] * u, order[..., :, None], axis=-2)
+    if n <= SMALL:
+        return support_brute(u, w)
+    if plan is None:
+        plan = VoterOrder.of(x, w)
+    # voters and targets sorted by position; rows and columns are put back at the end
+    us = _permute2(u, plan.order)
     prefix = np.zeros((*u.shape[:-2], n + 1, n))
-    np.cumsum(wu, axis=-2, out=prefix[..., 1:, :])
+    np.cumsum(plan.sorted_weights[..., :, None] * us, axis=-2, out=prefix[..., 1:, :])
     total = prefix[..., n, :]
-    mid = 0.5 * (x[..., :, None] + x[..., None, :])
-    below = _count_below(xs, mid)
     # g[i, j] = sum over voters left of the midpoint of w_k u_kj; g.T[i, j] the same of u_ki
-    g = np.take_along_axis(prefix, below, axis=-2)
+    if prefix.ndim == 2:    # a flat gather is much cheaper than take_along_axis
+        g = prefix.ravel()[plan.below * n + np.arange(n)]
+    else:
+        g = np.take_along_axis(prefix, plan.below, axis=-2)
     gt = np.swapaxes(g, -1, -2)
-    left = x[..., :, None] < x[..., None, :]
-    right = x[..., :, None] > x[..., None, :]
-    out = np.where(left, g - gt, 0.0)
-    out = np.where(right, (total[..., None, :] - g) - (total[..., :, None] - gt), out)
-    return np.asarray(out, dtype=float)
+    out = np.where(plan.left, g - gt, 0.0)
+    out = np.where(plan.right, (total[..., None, :] - g) - (total[..., :, None] - gt), out)
+    return _permute2(out, plan.rank)
+
+
+def _permute2(m: FloatArray, order: IntArray) -> FloatArray:
+    """``m[..., order[a], order[b]]``: rows and columns of ``m`` (..., n, n) reordered."""
+    if m.ndim == 2:
+        return np.asarray(m[np.ix_(order, order)], dtype=float)
+    rows = np.take_along_axis(m, order[..., :, None], axis=-2)
+    return np.asarray(np.take_along_axis(rows, order[..., None, :], axis=-1), dtype=float)
 
 
 def support_brute(u: FloatArray, w: FloatArray) -> FloatArray:
-    """Plain O(n^3) version of :func:`support` (tests only)."""
-    diff = u[..., :, None, :] - u[..., :, :, None]     # [k, i, j] = u_kj - u_ki
-    return np.asarray(np.einsum("...k,...kij->...ij", w, np.maximum(diff, 0.0)), dtype=float)
+    """Plain O(n^3) version of :func:`support`: the sum over voters as written in eq. 30."""
+    n = u.shape[-1]
+    gain = np.maximum(u[..., :, None, :] - u[..., :, :, None], 0.0)   # [k, i, j]
+    flat = gain.reshape((*u.shape[:-2], n, n * n))
+    return np.asarray((w[..., None, :] @ flat).reshape((*u.shape[:-2], n, n)), dtype=float)
 
 
 def _pairwise_abs_sum(u: FloatArray) -> FloatArray:
@@ -140,10 +183,11 @@ def _pairwise_abs_sum(u: FloatArray) -> FloatArray:
     n = u.shape[-1]
     srt = np.sort(u, axis=-1)
     coef = 2.0 * (2.0 * np.arange(n) - n + 1)
-    return np.asarray(srt @ coef, dtype=float)
+    return np.asarray((srt * coef).sum(axis=-1), dtype=float)
 
 
-def probability_paper(x: FloatArray, w: FloatArray) -> FloatArray:
+def probability_paper(x: FloatArray, w: FloatArray, same: BoolArray,
+                      plan: VoterOrder | None = None) -> FloatArray:
     """Probability that ``i`` prevails over ``j``, eq. 30/31 (Appendix step 5).
 
     ``P_ij = sum_{k backs i} v_k / sum_k |v_k|`` with the linear votes
@@ -152,26 +196,28 @@ def probability_paper(x: FloatArray, w: FloatArray) -> FloatArray:
     not matter (``U_s = U_f``).
     """
     u = np.abs(x[..., :, None] - x[..., None, :])
-    num = support(u, w, x)
+    num = support(u, w, x, plan)
     den = num + np.swapaxes(num, -1, -2)
-    return np.asarray(np.where(den > 0, num / np.where(den > 0, den, 1.0), 0.5), dtype=float)
+    ok = (den > 0) & ~same
+    return np.asarray(np.where(ok, num / np.where(ok, den, 1.0), 0.5), dtype=float)
 
 
-def probability_scholz(x: FloatArray, w: FloatArray, r: FloatArray,
-                       span: FloatArray) -> FloatArray:
+def probability_scholz(x: FloatArray, w: FloatArray, r: FloatArray | None, dist: FloatArray,
+                       same: BoolArray, plan: VoterOrder | None = None) -> FloatArray:
     """Probability of success as Scholz's program computes it.
 
     Votes use each voter's risk exponent, ``v_k = c_k s_k (d_kj^{r_k} - d_ki^{r_k})`` with
-    ``d = |x_k - x_a| / R``; the numerator sums the positive votes, but the denominator sums
-    ``|v_k|`` over *every* voter and *every ordered pair of actors*, a constant per round, so
-    the probabilities are tiny and ``P_ij + P_ji != 1``. ``P = 0`` where ``x_i = x_j``.
+    ``d = |x_k - x_a| / R`` (``dist``; ``r = None`` means every ``r = 1``). The numerator sums
+    the positive votes, but the denominator sums ``|v_k|`` over *every* voter and *every
+    ordered pair of actors*, a constant per round, so the probabilities are tiny and
+    ``P_ij + P_ji != 1``. ``P = 0`` where ``x_i = x_j``. The denominator is computed per voter
+    from the sorted utilities, in O(n^2 log n) rather than O(n^3).
     """
-    d = np.abs(x[..., :, None] - x[..., None, :]) / span[..., None, None]
-    u = d ** r[..., :, None]
-    num = support(u, w, x)
+    u = dist if r is None else dist ** r[..., :, None]
+    num = support(u, w, x, plan)
     den = (w * _pairwise_abs_sum(u)).sum(axis=-1)[..., None, None]
     p = num / np.where(den > 0, den, 1.0)
-    return np.asarray(np.where(x[..., :, None] == x[..., None, :], 0.0, p), dtype=float)
+    return np.asarray(np.where(same, 0.0, p), dtype=float)
 
 
 @dataclass
@@ -185,20 +231,26 @@ class Utilities:
     worse: FloatArray | None = None    # U_wi, eq. 23
 
 
-def utilities(dist: FloatArray, r: FloatArray, mu_dist: FloatArray | None = None) -> Utilities:
-    """Basic utilities from ``dist = |x_i - x_j| / R`` (..., n, n) and ``r`` (..., n) of ``i``.
+def _power(base: FloatArray, r: FloatArray | None) -> FloatArray:
+    return base if r is None else np.asarray(base ** r, dtype=float)
+
+
+def utilities(dist: FloatArray, r: FloatArray | None, mu_dist: FloatArray | None = None
+              ) -> Utilities:
+    """Basic utilities from ``dist = |x_i - x_j| / R`` (..., n, n) and ``r`` (..., n) of ``i``
+    (``None``: every ``r = 1``, no powers taken).
 
     ``mu_dist = |x_i - mu| / R`` (..., n) adds the better/worse utilities of eqs. 22-23.
     """
-    ri = r[..., :, None]
-    succ = 2.0 - 4.0 * (0.5 - 0.5 * dist) ** ri
-    fail = 2.0 - 4.0 * (0.5 + 0.5 * dist) ** ri
-    sq = 2.0 - 4.0 * 0.5 ** ri
+    ri = None if r is None else r[..., :, None]
+    succ = 2.0 - 4.0 * _power(0.5 - 0.5 * dist, ri)
+    fail = 2.0 - 4.0 * _power(0.5 + 0.5 * dist, ri)
+    sq = np.asarray(2.0 - 4.0 * _power(np.full((*dist.shape[:-1], 1), 0.5), ri), dtype=float)
     if mu_dist is None:
         return Utilities(succ, fail, sq)
     spread = 0.25 * (mu_dist[..., :, None] + dist)
-    better = 2.0 - 4.0 * np.clip(0.5 - spread, 0.0, None) ** ri
-    worse = 2.0 - 4.0 * (0.5 + spread) ** ri
+    better = 2.0 - 4.0 * _power(np.clip(0.5 - spread, 0.0, None), ri)
+    worse = 2.0 - 4.0 * _power(0.5 + spread, ri)
     return Utilities(succ, fail, sq, better, worse)
 
 
@@ -247,39 +299,46 @@ class Moves:
     new_x: FloatArray
 
 
-def moves_scholz(x: FloatArray, a: FloatArray, b: FloatArray) -> Moves:
+def _pick(m: NDArray[Any], idx: IntArray) -> NDArray[Any]:
+    """``m[..., i, idx[..., i]]`` for every row ``i``."""
+    return np.take_along_axis(m, idx[..., None], axis=-1)[..., 0]
+
+
+def moves_scholz(x: FloatArray, a: FloatArray, b: FloatArray, same: BoolArray) -> Moves:
     """Offers and choice as in Scholz's program (``Actor.best_offer``, ``Offer.from_actors``).
 
     ``a[i, j] = E(i challenges j)`` and ``b[i, j] = E(j challenges i)``, both seen by ``i``.
     Only offers that move ``i`` count: lost confrontation ``b > a > 0`` (to ``x_j``),
     compromise ``b > 0 > a, b > |a|`` (eq. 36). The capitulation test in that program compares
     ``b`` with ``|b|`` and never fires. Choice: any confrontation first (the nearest), else the
-    compromise whose EU-weighted mean ``(|a| x_i + |b| x_j)/(|a| + |b|)`` is smallest.
+    compromise whose EU-weighted mean ``(|a| x_i + |b| x_j)/(|a| + |b|)`` is smallest; ties go
+    to the first actor in the table.
     """
     xi = x[..., :, None]
     xj = x[..., None, :]
-    valid = xi != xj
-    conf = valid & (b > a) & (a > 0)
-    comp = valid & (b > 0) & (a < 0) & (b > np.abs(a))
-    inf = np.inf
-    j_conf = np.argmin(np.where(conf, np.abs(xi - xj), inf), axis=-1)
+    conf = ~same & (b > a) & (a > 0)
+    comp = ~same & (b > 0) & (a < 0) & (b > -a)
+    abs_a = np.abs(a)
+    abs_b = np.abs(b)
     with np.errstate(invalid="ignore", divide="ignore"):
-        key = (np.abs(a) * xi + np.abs(b) * xj) / (np.abs(a) + np.abs(b))
-        frac = np.abs(a / b)
-    j_comp = np.argmin(np.where(comp, key, inf), axis=-1)
+        key = np.where(comp, (abs_a * xi + abs_b * xj) / (abs_a + abs_b), np.inf)
+    key = np.where(conf, np.abs(xi - xj) - np.inf, key)   # any confrontation beats compromises
     has_conf = conf.any(axis=-1)
-    has_comp = comp.any(axis=-1)
-    partner = np.where(has_conf, j_conf, np.where(has_comp, j_comp, -1))
-    kind = np.where(has_conf, CONFRONTATION, np.where(has_comp, COMPROMISE, NO_MOVE))
-    jj = np.maximum(partner, 0)[..., None]
-    x_p = np.take_along_axis(x, jj[..., 0], axis=-1)
-    f_p = np.take_along_axis(frac, jj, axis=-1)[..., 0]
-    new_x = np.where(kind == CONFRONTATION, x_p,
-                     np.where(kind == COMPROMISE, x + (x_p - x) * f_p, x))
+    has = has_conf | comp.any(axis=-1)
+    # nearest confrontation: key is -inf for all of them, so rank by distance among those
+    dist = np.where(conf, np.abs(xi - xj), np.inf)
+    best = np.where(has_conf, np.argmin(dist, axis=-1), np.argmin(key, axis=-1))
+    partner = np.where(has, best, -1)
+    kind = np.where(has_conf, CONFRONTATION, np.where(has, COMPROMISE, NO_MOVE))
+    x_p = np.take_along_axis(x, best, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = np.abs(_pick(a, best) / _pick(b, best))
+        new_x = np.where(kind == CONFRONTATION, x_p,
+                         np.where(kind == COMPROMISE, x + (x_p - x) * frac, x))
     return Moves(partner.astype(np.int64), kind.astype(np.int64), np.asarray(new_x, float))
 
 
-def moves_paper(x: FloatArray, a: FloatArray) -> Moves:
+def moves_paper(x: FloatArray, a: FloatArray, same: BoolArray, span: FloatArray) -> Moves:
     """Offers and choice by the paper (section 6, fig. 6; eqs. 35-36).
 
     ``a[i, j] = E^i(U_ij)`` with ``i``'s own risk exponent, so ``b = a.T``. The dyad's octant
@@ -288,27 +347,32 @@ def moves_paper(x: FloatArray, a: FloatArray) -> Moves:
     moving the fraction ``|E_loser / E_winner|`` of the way (eqs. 35-36); opposite signs with
     the negative one larger is capitulation, a full move; both < 0 is the status quo. Each
     actor accepts, of the offers that move it, the one that moves it least ("players move the
-    least that they can", section 6.2); ties go to the first actor in the table.
+    least that they can", section 6.2); between offers that move it equally far (to within
+    ``1e-12 R``), the one whose proposer expects most from it ("concede to the actor with the
+    highest expected utility"), then the first in the table.
     """
     b = np.swapaxes(a, -1, -2)
     xi = x[..., :, None]
     xj = x[..., None, :]
-    valid = xi != xj
-    lose = valid & (a > 0) & (b > a)
-    opposite = valid & (a < 0) & (b > 0)
+    lose = ~same & (a > 0) & (b > a)
+    opposite = ~same & (a < 0) & (b > 0)
     comp = opposite & (b >= -a)
     capit = opposite & (-a > b)
     with np.errstate(invalid="ignore", divide="ignore"):
-        target = np.where(comp, xi + (xj - xi) * np.abs(a / b), xj)
+        frac = np.where(comp, np.abs(a / b), 1.0)
+    offered = lose | opposite
+    step = np.where(offered, frac * np.abs(xj - xi), np.inf)
+    least = step.min(axis=-1, keepdims=True)
+    tied = offered & (step <= least + SAME * span[..., None, None])
+    best = np.argmax(np.where(tied, b, -np.inf), axis=-1)
+    has = offered.any(axis=-1)
+    partner = np.where(has, best, -1)
     kinds = np.where(lose, CONFRONTATION,
                      np.where(comp, COMPROMISE, np.where(capit, CAPITULATION, NO_MOVE)))
-    offered = kinds != NO_MOVE
-    step = np.where(offered, np.abs(target - xi), np.inf)
-    best = np.argmin(step, axis=-1)[..., None]
-    has = offered.any(axis=-1)
-    partner = np.where(has, best[..., 0], -1)
-    kind = np.where(has, np.take_along_axis(kinds, best, axis=-1)[..., 0], NO_MOVE)
-    new_x = np.where(has, np.take_along_axis(target, best, axis=-1)[..., 0], x)
+    kind = np.where(has, _pick(kinds, best), NO_MOVE)
+    x_p = np.take_along_axis(x, best, axis=-1)
+    new_x = np.where(has, x + (x_p - x) * _pick(frac, best), x)
+    new_x = np.where((kind == CONFRONTATION) | (kind == CAPITULATION), x_p, new_x)
     return Moves(partner.astype(np.int64), kind.astype(np.int64), np.asarray(new_x, float))
 
 
@@ -346,47 +410,49 @@ def play_round(x: FloatArray, w: FloatArray, s: FloatArray, span: FloatArray, *,
                ) -> tuple[Moves, Round | None]:
     """One round from positions ``x``: Appendix steps 2-11 of Scholz et al. (2011)."""
     n = x.shape[-1]
-    ones = np.ones_like(x)
     adx = np.abs(x[..., :, None] - x[..., None, :])
     dist = adx / span[..., None, None]
+    same = dist <= SAME
     off_diag = ~np.eye(n, dtype=bool)
     s_j = s[..., None, :]
-    s_i = s[..., :, None]
-    mu = weighted_median(x, w)
+    mu: FloatArray | None = None
+    plan = VoterOrder.of(x, w) if n > SMALL else None
     if reading == "paper":
-        mu_dist = np.abs(x - mu[..., None]) / span[..., None]
-        if t is None:    # section 3, figs. 1-4: T = 1 iff j's move to the median helps i
-            t_ij: FloatArray | float = (np.abs(x - mu[..., None])[..., :, None]
-                                        < adx).astype(float)
-        else:
-            t_ij = t
-        p = probability_paper(x, w)
-        # first pass, r = 1 (steps 2-7), security levels and risk exponents (steps 8-9)
-        eu1 = expected_utility(utilities(dist, ones, mu_dist), p, s_j, q, t_ij)
+        p = probability_paper(x, w, same, plan)
+        mu_dist = None
+        t_ij: FloatArray | float | None = None
+        if q != 1.0:     # the better/worse branch of eq. 7 needs the median voter (step 3)
+            mu = weighted_median(x, w)
+            mu_from_i = np.abs(x - mu[..., None])
+            mu_dist = mu_from_i / span[..., None]
+            # section 3, figs. 1-4: T = 1 iff j's move to the median would bring it closer to i
+            t_ij = (mu_from_i[..., :, None] < adx).astype(float) if t is None else t
+        # first pass, every r = 1 (steps 2-7); security and risk exponents (steps 8-9)
+        eu1 = expected_utility(utilities(dist, None, mu_dist), p, s_j, q, t_ij)
         security = np.where(off_diag, eu1, 0.0).sum(axis=-2)
         basis, r = risk_exponents(security)
         # second pass with each actor's own r (step 10), then the octants (step 11)
         a = expected_utility(utilities(dist, r, mu_dist), p, s_j, q, t_ij)
         b = np.swapaxes(a, -1, -2)
-        mv = moves_paper(x, a)
+        mv = moves_paper(x, a, same, span)
     else:
-        p1 = probability_scholz(x, w, ones, span)
-        u1 = utilities(dist, ones)
-        # danger level: sum over others of E(j challenges i), every r = 1
-        b1 = expected_utility(u1, np.swapaxes(p1, -1, -2), s_i, q)
+        s_i = s[..., :, None]
+        p1 = probability_scholz(x, w, None, dist, same, plan)
+        # danger level: sum over the others of E(j challenges i), every r = 1
+        b1 = expected_utility(utilities(dist, None), np.swapaxes(p1, -1, -2), s_i, q)
         security = np.where(off_diag, b1, 0.0).sum(axis=-1)
         basis, r = risk_exponents(security)
-        p = probability_scholz(x, w, r, span)
+        p = probability_scholz(x, w, r, dist, same, plan)
         u = utilities(dist, r)
         a = expected_utility(u, p, s_j, q)
         b = expected_utility(u, np.swapaxes(p, -1, -2), s_i, q)
-        mv = moves_scholz(x, a, b)
+        mv = moves_scholz(x, a, b, same)
     if not record:
         return mv, None
-    same = x[..., :, None] == x[..., None, :]
-    rec = Round(median=mu, mean=weighted_mean(x, w), security=security, risk_basis=basis,
-                risk_exponent=r, p_success=p, eu_challenge=a, eu_challenged=b,
-                octant=octants(a, b, same), partner=mv.partner, kind=mv.kind, new_x=mv.new_x)
+    rec = Round(median=weighted_median(x, w) if mu is None else mu, mean=weighted_mean(x, w),
+                security=security, risk_basis=basis, risk_exponent=r, p_success=p,
+                eu_challenge=a, eu_challenged=b, octant=octants(a, b, same),
+                partner=mv.partner, kind=mv.kind, new_x=mv.new_x)
     return mv, rec
 
 
