@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
@@ -88,15 +88,37 @@ def forecast_table(report: ForecastReport, scenario: Scenario, console: Console)
         console.print(f"[yellow]{name} not run:[/] {why}")
 
 
-def rounds_table(result: ForecastResult, scenario: Scenario, console: Console) -> None:
-    """Every actor's position at every round, one table per issue."""
+def rounds_table(result: ForecastResult, scenario: Scenario, console: Console,
+                 per_table: int = 8) -> None:
+    """Every actor's position at every round: rounds down, actors across (in groups)."""
     for issue in result.issues:
-        t = Table(title=f"{result.model}: {scenario.issue(issue.id).name} by round",
-                  title_justify="left")
-        t.add_column("actor")
-        for rnd in range(len(issue.history)):
-            t.add_column(str(rnd), justify="right")
-        for a, actor in enumerate(result.actors):
-            t.add_row(actor, *[f"{row[a]:.2f}" for row in issue.history])
-        console.print(t)
-        console.print(f"forecast: {issue.forecast:.3f}")
+        name = scenario.issue(issue.id).name
+        for start in range(0, len(result.actors), per_table):
+            group = result.actors[start:start + per_table]
+            t = Table(title=f"{result.model}: {name} by round", title_justify="left")
+            t.add_column("round", justify="right")
+            for actor in group:
+                t.add_column(actor, justify="right", overflow="fold")
+            for rnd, row in enumerate(issue.history):
+                t.add_row(str(rnd), *[f"{row[start + a]:.2f}" for a in range(len(group))])
+            console.print(t)
+        console.print(f"{result.model} forecast on {issue.id}: {issue.forecast:.3f}")
+
+
+def frame_table(frame: Any, title: str, console: Console, digits: int = 3) -> None:
+    """Any small DataFrame as a rich table (numbers rounded, text as is)."""
+    t = Table(title=title, title_justify="left")
+    for col in frame.columns:
+        numeric = frame[col].dtype.kind in "fi"
+        t.add_column(str(col), justify="right" if numeric else "left", no_wrap=True)
+    for row in frame.itertuples(index=False):
+        t.add_row(*[_fmt(v, digits) for v in row])
+    console.print(t)
+
+
+def _fmt(value: Any, digits: int) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)

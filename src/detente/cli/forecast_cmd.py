@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from importlib import import_module
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,9 +22,9 @@ from detente.cli.common import (
     parse_pairs,
     user_errors,
 )
-from detente.models import registry
-from detente.report import forecast_table, rounds_table
-from detente.scenario import load
+from detente.models import ForecastResult, registry
+from detente.report import forecast_table, frame_table, rounds_table
+from detente.scenario import Scenario, load
 
 
 def forecast(
@@ -82,15 +84,29 @@ def _settings_for(name: str, pairs: list[str] | None, reading: str | None) -> di
     return out
 
 
-def _explain(report: api.ForecastReport, s: object, actor: str, console: Console) -> None:
-    from importlib import import_module
-
-    done = False
-    for r in report.results:
-        module = import_module(f"detente.models.{r.model.replace('-', '_')}")
-        render = getattr(module, "render_explain", None)
-        if render is not None:
-            render(r, actor, console)
-            done = True
-    if not done:
+def _explain(report: api.ForecastReport, s: Scenario, actor: str, console: Console) -> None:
+    """The view from ACTOR: how it reckons every dyad (models with an ``explain``)."""
+    found = [(r, getattr(import_module(f"detente.models.{r.model}"), "explain", None))
+             for r in report.results]
+    explainers: list[tuple[ForecastResult, Callable[..., Any]]] = [
+        (r, fn) for r, fn in found if fn is not None]
+    if not explainers:
         fail("--explain needs a model that explains dyads (use --model eum)")
+    try:
+        actor = s.actor(actor).id
+    except KeyError:
+        fail(f"--explain: unknown actor {actor!r}; actors: {', '.join(s.actor_ids)}")
+    for r, fn in explainers:
+        for issue in s.issue_ids:
+            frame = fn(r, actor, 1, issue=issue)
+            where = float(frame["position"].iloc[0]) if len(frame) else float("nan")
+            shown = frame.drop(columns=["actor", "position", "octant"]).rename(
+                columns=_EXPLAIN_HEADS)
+            frame_table(shown, f"{r.model}: the view from {actor} (at {where:g}) on {issue}, "
+                        "round 1: EU(i→j) is what it expects from challenging the other, "
+                        "EU(j→i) what it expects the other to gain from challenging it",
+                        console, digits=2)
+
+
+_EXPLAIN_HEADS = {"other_position": "at", "p_success": "P(win)", "eu_challenge": "EU(i→j)",
+                  "eu_challenged": "EU(j→i)", "octant_label": "octant", "accepted": "taken"}

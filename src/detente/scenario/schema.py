@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from detente.scenario.crisis import CrisisSection, crisis_cross_check
 from detente.scenario.values import Quantity, Text
 
 SCHEMA_VERSION = 1
@@ -84,7 +85,8 @@ class Actor(_Frozen):
 
 
 class Scenario(_Frozen):
-    """One crisis: sources, issues and actors (and, later, crisis parameters and levers)."""
+    """One crisis: sources, issues and actors, and optionally the crisis section (the
+    challenger, war, the power shift and the levers; :mod:`detente.scenario.crisis`)."""
 
     detente: Annotated[int, Field(ge=1, le=SCHEMA_VERSION)] = SCHEMA_VERSION
     id: Id
@@ -95,6 +97,7 @@ class Scenario(_Frozen):
     sources: list[Source] = Field(default_factory=list)
     issues: Annotated[list[Issue], Field(min_length=1)]
     actors: Annotated[list[Actor], Field(min_length=1)]
+    crisis: CrisisSection | None = None
 
     @property
     def actor_ids(self) -> list[str]:
@@ -105,8 +108,13 @@ class Scenario(_Frozen):
         return [i.id for i in self.issues]
 
     def actor(self, actor_id: str) -> Actor:
+        """The actor with this id, or else with this id or name in any letter case."""
         for a in self.actors:
             if a.id == actor_id:
+                return a
+        wanted = actor_id.casefold()
+        for a in self.actors:
+            if wanted in (a.id.casefold(), a.name.casefold()):
                 return a
         raise KeyError(f"no actor {actor_id!r}; actors are {', '.join(self.actor_ids)}")
 
@@ -127,6 +135,9 @@ class Scenario(_Frozen):
                 yield ("actors", a, "positions", key), q
             for key, q in actor.salience.items():
                 yield ("actors", a, "salience", key), q
+        if self.crisis is not None:
+            for path, q in self.crisis.quantities():
+                yield ("crisis", *path), q
 
     def to_data(self) -> dict[str, Any]:
         """Plain data in file order, the shortest form of every number."""
@@ -204,6 +215,12 @@ def cross_check(data: dict[str, Any]) -> list[tuple[Path, str]]:
                                  f"{what} on every issue"))
         cap = actor.get("capability")
         _check_in_bounds(cap, (0.0, float("inf")), ("actors", a, "capability"), problems)
+    if "crisis" in data:
+        divisible = {iid: not (isinstance(issue, dict) and issue.get("divisible") is False)
+                     for iid, issue in zip(issues, issue_list, strict=False)}
+        actor_ids = [a.get("id") for a in _list(data.get("actors")) if isinstance(a, dict)]
+        problems += crisis_cross_check(data["crisis"], scales, divisible,
+                                       [a for a in actor_ids if isinstance(a, str)], sources)
     return problems
 
 
