@@ -5,14 +5,20 @@ plain numpy: positions ``x`` (n, K), saliences ``s`` (n, K), capabilities ``c`` 
 The step-by-step account, with the KTAB source each function mirrors, is in
 ``docs/models/smp.md``. KTAB: https://github.com/KAPSARC/KTAB (MIT), commit c57b72a.
 
-Memory: nothing here allocates an (n, n, n) array. Third-party sums and coalition matrices are
-computed in blocks whose size is chosen so that every temporary has at most about
-``_BLOCK_ELEMENTS`` entries, so peak memory grows like n².
+Exactness: KTAB sums and multiplies left to right (KBase::sum, loops over actors). Every sum and
+product here is done in that same order (a loop over the summed actor, or ``np.cumsum`` /
+``np.multiply.accumulate``, never numpy's pairwise ``sum``) and every formula keeps KTAB's
+operand order, so the floating-point results, and hence the tie-breaks, are KTAB's own. This
+matters in practice: with the Binary voting rules a 1e-16 difference in utility flips a vote.
+
+Memory: nothing here allocates an (n, n, n) array: sums over a third actor (voters in a
+coalition, third parties in a challenge) loop over that actor with (n, n) arrays, so peak memory
+grows like n² while each loop step is still a vectorised operation on n² numbers.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
@@ -37,7 +43,7 @@ MIN_CLTN_CHALLENGE = 1e-10  # smpbcn.cpp, SMPState::probEduChlg: minCltn
 MIN_SIG_EDU = 1e-5          # smpbcn.cpp, SMPState::bestChallenge: minSigEDU
 BINARY_VOTE_TOL = 1e-8      # kmodel.cpp, Model::vote: sTol
 POS_TOL = 1e-3              # smp.h, SMPModel::posTol (equivalent positions)
-_BLOCK_ELEMENTS = 1 << 20   # entries per temporary in blocked computations
+_BAND_ELEMENTS = 1 << 17    # entries of a work buffer in the third-party loop (1 MB)
 
 
 @dataclass(frozen=True)
@@ -61,6 +67,12 @@ class Options:
 
 # ---------------------------------------------------------------------------------------------
 # elementary functions (kmodel.cpp, smp.cpp)
+
+def seq_sum(a: FloatArray, axis: int) -> FloatArray:
+    """Σ along ``axis`` strictly left to right (as KBase::sum and KTAB's loops do)."""
+    out: FloatArray = np.take(np.cumsum(a, axis=axis), -1, axis=axis)
+    return out
+
 
 def vote(rule: VotingRule, w: Any, du: Any) -> Any:
     """Model::vote: the vote of an actor of weight ``w`` for option i over j, ``du = u_i - u_j``.
@@ -107,6 +119,11 @@ def weighted_distance(ideal: FloatArray, pos: FloatArray, sal: FloatArray) -> Fl
     return out
 
 
+def sal_total(sal: FloatArray) -> FloatArray:
+    """KBase::sum(vSal): each actor's total salience, summed over dimensions in order."""
+    return seq_sum(sal, axis=1)
+
+
 def est_nra(rh: Any, ri: Any, adjust: BigRAdjust) -> Any:
     """Model::estNRA: h's estimate of i's risk attitude (anchoring on its own, r_h)."""
     if adjust == "Full":
@@ -151,45 +168,27 @@ def coalitions(w: FloatArray, u: FloatArray, rule: VotingRule) -> FloatArray:
     ``w`` (n_act,) voting weights, ``u`` (..., n_act, n_opt) utilities, optionally with
     leading batch axes. KTAB scans the lower-left triangle only: for i > j,
     c[i, j] = 1e-8 + Σ_k max(v_kij, 0) and c[j, i] = 1e-8 + Σ_k max(-v_kij, 0) with
-    v_kij = vote(w_k, u_ki - u_kj); the diagonal is 1e-8. (This matters for the asymmetric
-    ASymProsp rule.) Computed in blocks of rows i (or of batch entries).
+    v_kij = vote(w_k, u_ki - u_kj); the diagonal is 1e-8. Every rule but ASymProsp is odd
+    (v_kji = -v_kij exactly), so then one matrix serves both triangles. Voters are added one
+    by one, in order, as in KTAB.
     """
-    if u.ndim > 2:
-        batch = u.shape[:-2]
-        flat = u.reshape((-1, *u.shape[-2:]))
-        g_block = max(1, _BLOCK_ELEMENTS // max(1, flat[0].size * flat.shape[-1]))
-        if g_block == 1:
-            out = np.stack([coalitions(w, f, rule) for f in flat])
-        else:
-            out = np.concatenate([_coalitions_block(w, flat[lo:lo + g_block], rule)
-                                  for lo in range(0, flat.shape[0], g_block)])
-        res: FloatArray = out.reshape((*batch, u.shape[-1], u.shape[-1]))
-        return res
-    n_act, n_opt = u.shape
-    pos = np.empty((n_opt, n_opt))
-    neg = np.empty((n_opt, n_opt))
-    block = max(1, _BLOCK_ELEMENTS // max(1, n_act * n_opt))
-    for lo in range(0, n_opt, block):
-        hi = min(n_opt, lo + block)
-        v = vote(rule, w[:, None, None], u[:, lo:hi, None] - u[:, None, :])  # (k, i, j)
-        pos[lo:hi] = MIN_COALITION + np.maximum(v, 0.0).sum(axis=0)
-        neg[lo:hi] = MIN_COALITION - np.minimum(v, 0.0).sum(axis=0)
-    return _assemble(pos, neg)
-
-
-def _coalitions_block(w: FloatArray, u: FloatArray, rule: VotingRule) -> FloatArray:
-    """:func:`coalitions` for a small stack ``u`` (G, n_act, n_opt) at once."""
-    v = vote(rule, w[None, :, None, None], u[:, :, :, None] - u[:, :, None, :])  # (g, k, i, j)
-    pos = MIN_COALITION + np.maximum(v, 0.0).sum(axis=1)
-    neg = MIN_COALITION - np.minimum(v, 0.0).sum(axis=1)
-    return _assemble(pos, neg)
-
-
-def _assemble(pos: FloatArray, neg: FloatArray) -> FloatArray:
-    """Lower-left from ``pos``, upper-right from ``neg`` transposed, 1e-8 on the diagonal."""
-    c: FloatArray = np.tril(pos, -1) + np.swapaxes(np.tril(neg, -1), -1, -2)
-    n = c.shape[-1]
-    c[..., np.arange(n), np.arange(n)] = MIN_COALITION
+    n_act, n_opt = u.shape[-2:]
+    shape = (*u.shape[:-2], n_opt, n_opt)
+    odd = rule != "ASymProsp"
+    pos = np.full(shape, MIN_COALITION)
+    neg = pos if odd else np.full(shape, MIN_COALITION)
+    v = np.empty(shape)
+    for k in range(n_act):
+        uk = u[..., k, :]
+        np.subtract(uk[..., :, None], uk[..., None, :], out=v)
+        _vote_inplace(rule, float(w[k]), v)
+        if not odd:
+            neg -= np.minimum(v, 0.0)
+        np.maximum(v, 0.0, out=v)
+        pos += v
+    # odd rules: c[j, i] = 1e-8 + Σ_k max(-v_kij, 0) = 1e-8 + Σ_k max(v_kji, 0) = pos[j, i]
+    c: FloatArray = pos if odd else np.tril(pos, -1) + np.swapaxes(np.tril(neg, -1), -1, -2)
+    c[..., np.arange(n_opt), np.arange(n_opt)] = MIN_COALITION
     return c
 
 
@@ -235,8 +234,8 @@ def _cond_pce(pv: FloatArray) -> FloatArray:
     For very many options the plain product can underflow for every option (KTAB then
     divides 0 by 0); we fall back to the same formula in logarithms in that case only.
     """
-    p = np.prod(pv, axis=-1)
-    total = p.sum(axis=-1, keepdims=True)
+    p = np.take(np.multiply.accumulate(pv, axis=-1), -1, axis=-1)
+    total = seq_sum(p, axis=-1)[..., None]
     if np.all(total > 1e-250) and np.all(np.isfinite(total)):
         out: FloatArray = p / total
         return out
@@ -252,11 +251,12 @@ def _markov_uniform_pce(pv: FloatArray) -> FloatArray:
     n = pv.shape[0]
     p = np.full(n, 1.0 / n)
     for _ in range(1000):
-        q = (pv * (p[:, None] + p[None, :])).sum(axis=1) / n
+        q = seq_sum(pv * (p[:, None] + p[None, :]), axis=1) / n
         change = float(np.abs(q - p).max())
         p = (p + q) / 2.0
         if change <= 1e-6:
-            return p
+            out: FloatArray = p
+            return out
     raise RuntimeError("Markov-uniform PCE did not converge in 1000 iterations (as in KTAB)")
 
 
@@ -264,11 +264,11 @@ def _markov_incentive_pce(c: FloatArray, pv: FloatArray) -> FloatArray:
     """Model::markovIncentivePCE: challenge i -> j in proportion to c_ij · pv_ij."""
     n = c.shape[0]
     inctv = c * pv + np.eye(n) * 1e-10
-    chlg = inctv / inctv.sum(axis=0, keepdims=True)  # chlg[i, j] = P(i challenges j)
+    chlg = inctv / seq_sum(inctv, axis=0)[None, :]  # chlg[i, j] = P(i challenges j)
     p = np.full(n, 1.0 / n)
     for _ in range(1000):
         ct = p[:, None] * chlg.T  # ct[i, j] = p_i · P(j challenges i)
-        q = (pv * (ct + ct.T)).sum(axis=1)
+        q = seq_sum(pv * (ct + ct.T), axis=1)
         change = float(np.abs(q - p).max())
         p = (p + q) / 2.0
         if change <= 1e-8:
@@ -308,10 +308,14 @@ def unique_positions(x: FloatArray, tol: float = POS_TOL) -> tuple[IntArray, Int
     first occurrence of each distinct position, and for each actor the unique position that
     State::posProb reports for it (the last unique one it is equivalent to)."""
     n = x.shape[0]
-    close = np.sqrt(((x[:, None, :] - x[None, :, :]) ** 2).sum(axis=2)) < tol
+    sq = np.zeros((n, n))
+    for k in range(x.shape[1]):  # KBase::norm, dimension by dimension
+        diff = x[:, None, k] - x[None, :, k]
+        sq = sq + diff * diff
+    close = np.sqrt(sq) < tol
     uniq: list[int] = []
     for i in range(n):
-        if not any(close[i, k] for k in uniq):
+        if not close[i, uniq].any():
             uniq.append(i)
     u_idx = np.array(uniq, dtype=np.intp)
     eq = close[:, u_idx]  # (n, n_unique)
@@ -320,22 +324,30 @@ def unique_positions(x: FloatArray, tol: float = POS_TOL) -> tuple[IntArray, Int
 
 
 @dataclass
-class Assessment:
-    """Everything KTAB derives from one state's positions before actors act."""
+class StateSummary:
+    """What is kept of a state's assessment for the record: O(n), not O(n²)."""
 
-    dist: FloatArray          # d[i, j], SMPState::vDiff
     risk: FloatArray          # inferred risk attitudes R_i, SMPState::nra
-    own_util: FloatArray      # aUtil[i](i, j): i's utility of j's position
     unique: IntArray          # indices of distinct positions
     owner: IntArray           # each actor's distinct position (index into ``unique``)
     unique_prob: FloatArray   # probability of each distinct position (pDist(-1))
-    extras: dict[str, Any] = field(default_factory=dict)
 
     @property
     def win_prob(self) -> FloatArray:
         """State::posProb for every actor: the probability of the position it holds."""
         out: FloatArray = self.unique_prob[self.owner]
         return out
+
+
+@dataclass
+class Assessment(StateSummary):
+    """Everything KTAB derives from one state's positions before actors act."""
+
+    dist: FloatArray          # d[i, j], SMPState::vDiff
+    own_util: FloatArray      # aUtil[i](i, j): i's utility of j's position
+
+    def summary(self) -> StateSummary:
+        return StateSummary(self.risk, self.unique, self.owner, self.unique_prob)
 
 
 def assess(x: FloatArray, sal: FloatArray, cap: FloatArray, opt: Options) -> Assessment:
@@ -355,7 +367,7 @@ def assess(x: FloatArray, sal: FloatArray, cap: FloatArray, opt: Options) -> Ass
     own = bs_util(d, est_nra(risk, risk, opt.big_r_adjust)[:, None])
     u_idx, owner = unique_positions(x)
     uprob = scalar_pce(cap, own[:, u_idx], opt)
-    return Assessment(d, risk, own, u_idx, owner, uprob)
+    return Assessment(risk, u_idx, owner, uprob, d, own)
 
 
 def perspective_util(a: Assessment, h: IntArray | int, opt: Options) -> FloatArray:
@@ -422,8 +434,9 @@ def prob_edu_challenge(u: FloatArray, weight: FloatArray, sal_sum: FloatArray, o
     cnj = np.where(cn < 0, chji - cn, chji)
     pin = cni / (cni + cnj)
     vn = _third_party_vote(opt, wn, pin, uni, unj, unn)
-    chij = chij + np.where(vn > 0, vn, 0.0).sum()
-    chji = chji - np.where(vn < 0, vn, 0.0).sum()
+    for v in vn:  # one third party after another
+        chij = chij + v if v > 0 else chij
+        chji = chji - v if v < 0 else chji
     phij = chij / (chij + chji)
     phji = chji / (chij + chji)
     uhkij = u[k, i] + u[k, i]
@@ -433,57 +446,116 @@ def prob_edu_challenge(u: FloatArray, weight: FloatArray, sal_sum: FloatArray, o
     return float(phij), float(eu_chlg - eu_sq)
 
 
+def _third_party_gap(opt: Options, pin: FloatArray, uni: FloatArray, unj: FloatArray,
+                     work: tuple[FloatArray, FloatArray, FloatArray]) -> FloatArray:
+    """u(ik>j) - u(i>jk) of :func:`_third_party_vote` for a third party whose own position
+    has utility 1: the same operations in the same order, in place. Overwrites ``pin`` and
+    the ``work`` buffers; returns the first of them."""
+    tpc = opt.third_party_commit
+    two_i = uni + uni
+    a_ = two_i + uni if tpc == "FullCommit" else two_i + 1.0       # u(ik def j)
+    c_ = two_i + 1.0 if tpc == "NoCommit" else two_i + uni          # u(i def jk)
+    left, b_, d_ = work
+    np.add(unj, unj, out=d_)
+    if tpc == "NoCommit":
+        np.add(d_, 1.0, out=b_)                                     # u(j def ik)
+    else:
+        np.add(d_, unj, out=b_)
+    if tpc == "FullCommit":
+        d_ += unj                                                   # u(jk def i)
+    else:
+        d_ += 1.0
+    np.subtract(1.0, pin, out=left)                                 # pjn
+    b_ *= left
+    d_ *= left
+    np.multiply(pin, a_, out=left)
+    left += b_                                                      # u(ik>j)
+    pin *= c_
+    pin += d_                                                       # u(i>jk)
+    left -= pin
+    return left
+
+
+def _vote_inplace(rule: VotingRule, w: float, du: FloatArray) -> None:
+    """``du`` := vote(rule, w, du)."""
+    if rule == "Prop":
+        du *= w
+    else:
+        du[...] = vote(rule, w, du)
+
+
 def own_challenges(a: Assessment, weight: FloatArray, sal_sum: FloatArray, opt: Options
                    ) -> tuple[FloatArray, FloatArray]:
-    """probEduChlg(i, i, i, j) for every initiator i and target j, as (n, n) arrays of
-    P(i beats j) and expected gain to i (diagonal = -inf gain).
+    """probEduChlg(i, i, i, j) for every initiator i and target j at once, as (n, n) arrays
+    of P(i beats j) and expected gain to i (diagonal gain = -inf).
 
-    Same arithmetic as :func:`prob_edu_challenge`, on tensors indexed (initiator, target,
-    third party); blocks of initiators keep them at about ``_BLOCK_ELEMENTS`` entries.
+    The arithmetic of :func:`prob_edu_challenge` on (initiator, target) matrices, one third
+    party m after another, so that votes are added in KTAB's order and memory stays O(n²).
+    Initiators are taken in bands of rows small enough for the work buffers to stay in cache.
+    Uses that aUtil[h](m, m) = 1 exactly.
     """
+    if opt.third_party_commit not in ("NoCommit", "SemiCommit", "FullCommit"):
+        raise ValueError(f"unknown third-party commitment {opt.third_party_commit!r}")
     n = a.dist.shape[0]
-    prob = np.zeros((n, n))
-    gain = np.full((n, n), -np.inf)
-    block = max(1, _BLOCK_ELEMENTS // (n * n))
     rows = np.arange(n)
-    for lo in range(0, n, block):
-        ii = np.arange(lo, min(n, lo + block))
-        b = np.arange(len(ii))
-        u = perspective_util(a, ii, opt)               # (b, n, n): aUtil[i]
-        diag = np.diagonal(u, axis1=1, axis2=2)        # (b, n): u[n, n]
-        uii = diag[b, ii][:, None]                     # (b, 1)
-        uij = u[b, ii, :]                              # (b, j)
-        uji = u[b, :, ii]                              # (b, j) = u[j, i]
-        chij, chji = _principal_strengths(opt, weight[ii][:, None], weight[None, :], uii, uij,
-                                          uji, diag)
-        # third parties n on the last axis: tensors (b, j, n)
-        uni = uji[:, None, :]                          # u[n, i]
-        unj = np.swapaxes(u, 1, 2)                     # u[n, j] at [b, j, n]
-        unn = diag[:, None, :]
-        wn = weight[None, None, :]
-        cn = vote(opt.voting_rule, wn, uni - unj)
-        cni = chij[:, :, None] + np.maximum(cn, 0.0)
-        cnj = chji[:, :, None] - np.minimum(cn, 0.0)
-        del cn
-        cni /= cni + cnj                               # pin
-        del cnj
-        vn = _third_party_vote(opt, wn, cni, uni, unj, unn)
-        del cni
-        vn[:, rows, rows] = 0.0                        # n == j is not a third party
-        vn[b, :, ii] = 0.0                             # n == i neither
-        cij = chij + np.maximum(vn, 0.0).sum(axis=2)
-        cji = chji - np.minimum(vn, 0.0).sum(axis=2)
-        phij = cij / (cij + cji)
-        phji = cji / (cij + cji)
-        uhkij = uii + uii
-        uhkji = uij + uij
-        eu_sq = uii + uij
-        sj = sal_sum[None, :]
-        eu = (1 - sj) * uhkij + sj * (phij * uhkij + phji * uhkji)
-        prob[ii] = phij
-        gain[ii] = eu - eu_sq
+    dist = a.dist
+    # rhi[i, m] = i's estimate of m's risk attitude
+    rhi = est_nra(a.risk[:, None], a.risk[None, :], opt.big_r_adjust)
+    uij = bs_util(dist, np.diagonal(rhi)[:, None])         # aUtil[i](i, j)
+    uji = bs_util(dist.T, rhi)                              # aUtil[i](j, i) at [i, j]
+    chij, chji = _principal_strengths(opt, weight[:, None], weight[None, :], 1.0, uij, uji,
+                                      1.0)
+    cij, cji = chij.copy(), chji.copy()
+    band = max(1, _BAND_ELEMENTS // n)
+    for lo in range(0, n, band):
+        sl = slice(lo, min(n, lo + band))
+        _third_parties(opt, dist, weight, rhi[sl], uji[sl], chij[sl], chji[sl], cij[sl],
+                       cji[sl], lo)
+    phij = cij / (cij + cji)
+    phji = cji / (cij + cji)
+    sj = sal_sum[None, :]
+    eu = (1 - sj) * 2.0 + sj * (phij * 2.0 + phji * (uij + uij))
+    gain = eu - (1.0 + uij)
     gain[rows, rows] = -np.inf
-    return prob, gain
+    return phij, gain
+
+
+def _third_parties(opt: Options, dist: FloatArray, weight: FloatArray, rhi: FloatArray,
+                   uji: FloatArray, chij: FloatArray, chji: FloatArray, cij: FloatArray,
+                   cji: FloatArray, first_row: int) -> None:
+    """Add every third party's vote (vProbLittle, thirdPartyVoteSU) to the coalitions
+    ``cij``/``cji`` (in place) of a band of initiators starting at row ``first_row``."""
+    rule = opt.voting_rule
+    om = 1.0 - dist
+    far = bool((dist > 1.0).any())
+    n_rows, n = uji.shape
+    unj, cn, pin, w1, w2 = (np.empty((n_rows, n)) for _ in range(5))
+    for m in range(n):
+        # unj[i, j] = aUtil[i](m, j) = (1 - d_mj)(1 + d_mj · R^i_m)
+        np.multiply(dist[m][None, :], rhi[:, m, None], out=unj)
+        unj += 1.0
+        unj *= om[m][None, :]
+        if far:
+            np.copyto(unj, om[m][None, :] * (1.0 + rhi[:, m, None]),
+                      where=dist[m][None, :] > 1.0)
+        uni = uji[:, m, None]                               # aUtil[i](m, i), (i, 1)
+        np.subtract(uni, unj, out=cn)
+        _vote_inplace(rule, float(weight[m]), cn)           # m's vote on (i:j)
+        np.maximum(cn, 0.0, out=pin)
+        pin += chij                                         # C_i + max(v, 0)
+        np.minimum(cn, 0.0, out=cn)
+        np.subtract(chji, cn, out=cn)                       # C_j - min(v, 0)
+        cn += pin
+        pin /= cn                                           # vProbLittle: P(i+m beats j)
+        vn = _third_party_gap(opt, pin, uni, unj, (cn, w1, w2))
+        _vote_inplace(rule, float(weight[m]), vn)           # thirdPartyVoteSU
+        if first_row <= m < first_row + n_rows:
+            vn[m - first_row, :] = 0.0                      # m == i is no third party
+        vn[:, m] = 0.0                                      # nor is m == j
+        np.maximum(vn, 0.0, out=pin)
+        cij += pin
+        np.minimum(vn, 0.0, out=pin)
+        cji -= pin
 
 
 def best_targets(gain: FloatArray) -> IntArray:
@@ -546,44 +618,52 @@ def bargain_utilities(a: Assessment, x: FloatArray, sal: FloatArray, bargains: l
                       ) -> tuple[FloatArray, FloatArray]:
     """The brgnUtil λ of SMPState::updateBestBrgnPositions: every actor's utility of the
     state each bargain would produce, the mean over all positions of its own utility, the two
-    moved positions valued by SMPActor::posUtil (with the actor's own R).
+    moved positions valued by SMPActor::posUtil (with the actor's own R). Summed in KTAB's
+    order: the two moved positions first, then the others by index.
 
     Returns the status quo's column (n,) and the bargains' (n, n_bargains).
     """
     n = x.shape[0]
-    row_sum = a.own_util.sum(axis=1)
+    own = a.own_util
+    u_sq = seq_sum(own, axis=1) / n
     if not bargains:
-        return row_sum / n, np.zeros((n, 0))
+        return u_sq, np.zeros((n, 0))
     init = np.array([b.init for b in bargains])
     rcvr = np.array([b.rcvr for b in bargains])
     pu_i = bs_util(weighted_distance(x, np.stack([b.pos_init for b in bargains]), sal),
                    a.risk[:, None])
     pu_r = bs_util(weighted_distance(x, np.stack([b.pos_rcvr for b in bargains]), sal),
                    a.risk[:, None])
-    rest = row_sum[:, None] - a.own_util[:, init] - a.own_util[:, rcvr]
-    return row_sum / n, ((pu_i + pu_r) + rest) / n
+    acc = (0.0 + pu_i) + pu_r                                   # (n_act, n_bargains)
+    for m in range(n):
+        keep = (init != m) & (rcvr != m)
+        acc = acc + np.where(keep[None, :], own[:, m, None], 0.0)
+    return u_sq, acc / n
 
 
 def choose_bargains(cap: FloatArray, u_sq: FloatArray, u_b: FloatArray, lists: list[list[int]],
                     opt: Options, rng: np.random.Generator) -> list[int]:
-    """For each actor k, scalarPCE over its options (status quo first, then the bargains it is
-    party to, in ``lists[k]``) and the index of the adopted option (0 = status quo):
-    the likeliest (first on ties, ndxMaxAbs), or a random draw (PRNG::probSel)."""
+    """SMPState::updateBestBrgnPositions for every actor k: scalarPCE over k's options
+    ``lists[k]`` (bargain indices, -1 for k's status quo) and the adopted option's index:
+    the likeliest (first on ties, ndxMaxAbs), or a random draw (PRNG::probSel).
+    Actors of equal list length are handled together."""
     n = len(lists)
-    chosen = [0] * n
-    sizes = sorted({len(lk) for lk in lists if lk})
-    for size in sizes:
+    u_all = np.concatenate([u_b, u_sq[:, None]], axis=1)  # column -1 is the status quo
+    chosen = [-1] * n
+    for size in sorted({len(lk) for lk in lists}):
         ks = [k for k in range(n) if len(lists[k]) == size]
+        if size == 1:
+            continue
         cols = np.array([lists[k] for k in ks])                       # (G, size)
-        u = np.concatenate([np.broadcast_to(u_sq[None, :, None], (len(ks), n, 1)),
-                            np.moveaxis(u_b[:, cols], 0, 1)], axis=2)  # (G, n, 1 + size)
-        p = scalar_pce(cap, u, opt)                                    # (G, 1 + size)
+        u = np.moveaxis(u_all[:, cols], 0, 1)                          # (G, n, size)
+        p = scalar_pce(cap, u, opt)                                    # (G, size)
         for g, k in enumerate(ks):
             if opt.state_transitions == "Deterministic":
-                chosen[k] = int(np.argmax(np.abs(p[g])))
+                pick = int(np.argmax(np.abs(p[g])))
             else:
                 draw = rng.uniform(0.0, 1.0)
-                chosen[k] = int(min(np.searchsorted(np.cumsum(p[g]), draw), size))
+                pick = min(int(np.searchsorted(np.cumsum(p[g]), draw)), size - 1)
+            chosen[k] = lists[k][pick]
     return chosen
 
 
@@ -601,11 +681,13 @@ def step(x: FloatArray, sal: FloatArray, cap: FloatArray, a: Assessment, opt: Op
          rng: np.random.Generator) -> tuple[FloatArray, StepRecord]:
     """SMPState::doBCN: one turn of challenges, bargains and bargain selection.
 
-    Bargains are queued as if KTAB's threads ran one after the other: each actor's list is
-    its status quo, then the bargains it is party to in order of initiator.
+    Bargains are queued in the order KTAB's doBCN(i) threads produce when run one after the
+    other: thread i queues i's status quo on i's list, then its bargain with target j on the
+    lists of i and j. (With parallel threads KTAB's order varies from run to run; it matters
+    only for exact ties and for the order-dependent ASymProsp voting rule.)
     """
     n = x.shape[0]
-    sal_sum = sal.sum(axis=1)
+    sal_sum = sal_total(sal)
     weight = cap * sal_sum
     prob, gain = own_challenges(a, weight, sal_sum, opt)
     targets = best_targets(gain)
@@ -614,6 +696,7 @@ def step(x: FloatArray, sal: FloatArray, cap: FloatArray, a: Assessment, opt: Op
     t_prob = np.full(n, np.nan)
     t_gain = np.full(n, np.nan)
     for i in range(n):
+        lists[i].append(-1)
         j = int(targets[i])
         if j < 0:
             continue
@@ -647,10 +730,10 @@ def step(x: FloatArray, sal: FloatArray, cap: FloatArray, a: Assessment, opt: Op
     new_x = x.copy()
     chosen: list[tuple[int, int]] = []
     for k in range(n):
-        if picks[k] == 0:
+        if picks[k] < 0:
             chosen.append((k, k))
             continue
-        b = bargains[lists[k][picks[k] - 1]]
+        b = bargains[picks[k]]
         chosen.append((b.init, b.rcvr))
         new_x[k] = b.pos_init if b.init == k else b.pos_rcvr
     return new_x, StepRecord(targets, t_prob, t_gain, chosen)
@@ -658,7 +741,11 @@ def step(x: FloatArray, sal: FloatArray, cap: FloatArray, a: Assessment, opt: Op
 
 def state_dist(x1: FloatArray, x2: FloatArray) -> float:
     """SMPModel::stateDist: Σ_i ||x1_i - x2_i||."""
-    return float(np.sqrt(((x1 - x2) ** 2).sum(axis=1)).sum())
+    sq = np.zeros(x1.shape[0])
+    for k in range(x1.shape[1]):
+        diff = x1[:, k] - x2[:, k]
+        sq = sq + diff * diff
+    return float(seq_sum(np.sqrt(sq), axis=0))
 
 
 @dataclass
@@ -666,19 +753,20 @@ class RunResult:
     """A whole run: positions per turn and diagnostics."""
 
     positions: list[FloatArray]
-    assessments: list[Assessment]
+    states: list[StateSummary]
     records: list[StepRecord]
     fractional_change: list[float]
     stop_reason: str
 
 
 def run(x0: FloatArray, sal: FloatArray, cap: FloatArray, opt: Options,
-        rng: np.random.Generator, keep_assessments: bool = True) -> RunResult:
+        rng: np.random.Generator) -> RunResult:
     """Model::run with smpStopFn: step until iter >= max, or iter >= min and
-    stateDist(last step) / (stateDist(first step) + 1e-4) < 0.02."""
+    stateDist(last step) / (stateDist(first step) + 1e-4) < 0.02. Only the current state's
+    O(n²) assessment is held; earlier states keep their O(n) summaries."""
     xs = [np.array(x0, dtype=float)]
     a = assess(xs[0], sal, cap, opt)
-    assessments = [a]
+    states = [a.summary()]
     records: list[StepRecord] = []
     ratios: list[float] = []
     it = 0
@@ -688,10 +776,7 @@ def run(x0: FloatArray, sal: FloatArray, cap: FloatArray, opt: Options,
         xs.append(new_x)
         records.append(rec)
         a = assess(new_x, sal, cap, opt)
-        if keep_assessments:
-            assessments.append(a)
-        else:
-            assessments = [a]
+        states.append(a.summary())
         d01 = state_dist(xs[0], xs[1]) + opt.min_sig_delta
         ratio = state_dist(xs[it], xs[it - 1]) / d01
         ratios.append(ratio)
@@ -702,4 +787,4 @@ def run(x0: FloatArray, sal: FloatArray, cap: FloatArray, opt: Options,
             reason = (f"fractional change {ratio:.4f} below {opt.min_delta_ratio} "
                       f"after {it} iterations")
             break
-    return RunResult(xs, assessments, records, ratios, reason)
+    return RunResult(xs, states, records, ratios, reason)
