@@ -10,6 +10,6 @@ The Python API mirrors the ``detente`` command line::
 
 __version__ = "0.1.0"
 
-from detente.api import ForecastReport, convert, forecast, load
+from detente.api import ForecastReport, convert, crisis_analysis, forecast, load
 
-__all__ = ["ForecastReport", "__version__", "convert", "forecast", "load"]
+__all__ = ["ForecastReport", "__version__", "convert", "crisis_analysis", "forecast", "load"]

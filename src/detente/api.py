@@ -13,7 +13,7 @@ import json
 import platform
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, ValidationError
@@ -23,7 +23,11 @@ from detente.models.base import ForecastResult, ModelInputError, run_model
 from detente.scenario import Scenario, load
 from detente.scenario.writer import write
 
-__all__ = ["ForecastReport", "convert", "forecast", "load", "make_config", "versions"]
+if TYPE_CHECKING:
+    from detente.crisis.analysis import CrisisResult
+
+__all__ = ["ForecastReport", "convert", "crisis_analysis", "forecast", "load", "make_config",
+           "versions"]
 
 
 def versions() -> dict[str, str]:
@@ -133,6 +137,26 @@ def _model_names(models: str | Sequence[str]) -> list[str]:
             if name not in names:
                 names.append(name)
     return names
+
+
+def crisis_analysis(scenario: Scenario | str | Path | None = None, *,
+                    offer: Mapping[str, float] | None = None,
+                    levers: Mapping[str, float] | None = None, model: str = "compromise",
+                    draws: int = 10_000, seed: int = 0) -> CrisisResult:
+    """Will diplomacy beat war, for whom, through which mechanism, at what offer.
+
+    The integrated analysis of a scenario's ``crisis:`` section (``detente crisis``):
+    P(war) at ``offer`` (issue -> value; by default ``model``'s negotiated forecast) with the
+    levers at ``levers`` (lever id -> setting; by default the scenario's), over ``draws``
+    seeded Monte Carlo draws of every uncertain input; the bargaining range, each party's war
+    preference, the defending side's optimal offer and the mechanism behind the residual risk.
+    See :mod:`detente.crisis.analysis` and ``docs/crisis-model.md``.
+    """
+    from detente.crisis.analysis import analyse
+
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    return analyse(scenario, offer=offer, levers=levers, model=model, draws=draws, seed=seed)
 
 
 def convert(source: Scenario | str | Path, target: str | Path) -> Path:

@@ -8,11 +8,14 @@ answer.
 Registered evaluators (:data:`EVALUATORS`):
 
 ``forecast``  each negotiation model's forecast per issue: ``forecast.<model>.<issue>``.
+``crisis``    the integrated crisis analysis at one offer and lever setting
+              (:class:`detente.crisis.analysis.CrisisOutputs`): ``war`` (0/1), ``mechanism``,
+              ``war_preferred.<party>`` margins, ``p_win``, the challenger's applied costs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -82,4 +85,21 @@ def forecast_evaluator(models: Sequence[str] = ("compromise",),
                                                 "settings": settings or {}})
 
 
-EVALUATORS: dict[str, Callable[..., Evaluator]] = {"forecast": forecast_evaluator}
+def crisis_evaluator(offer: Mapping[str, float] | None = None,
+                     levers: Mapping[str, float] | None = None, model: str = "compromise",
+                     seed: int = 0) -> Evaluator:
+    """Per-draw war, its mechanism, each party's war preference and the levers' effects, at
+    ``offer`` (default: ``model``'s negotiated forecast) and ``levers`` (default: the
+    scenario's settings). Output names: :meth:`detente.crisis.analysis.CrisisOutputs.names`."""
+    from detente.crisis.analysis import CrisisOutputs
+
+    registry.get(model)
+    co = CrisisOutputs(offer=tuple(sorted((offer or {}).items())),
+                       levers=tuple(sorted((levers or {}).items())), model=model, seed=seed)
+    return Evaluator("crisis", co.names, co, {"offer": dict(offer or {}),
+                                              "levers": dict(levers or {}), "model": model,
+                                              "seed": seed})
+
+
+EVALUATORS: dict[str, Callable[..., Evaluator]] = {"forecast": forecast_evaluator,
+                                                   "crisis": crisis_evaluator}

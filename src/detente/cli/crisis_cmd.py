@@ -1,0 +1,207 @@
+"""`detente crisis`: will diplomacy beat war, for whom, through which mechanism, and at what
+offer. The integrated analysis of a scenario's ``crisis:`` section
+(:mod:`detente.crisis.analysis`)."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from detente import api
+from detente.cli.common import (
+    Format,
+    FormatOpt,
+    OutputOpt,
+    ScenarioArg,
+    SeedOpt,
+    emit,
+    fail,
+    parse_pairs,
+    user_errors,
+)
+from detente.crisis.analysis import CrisisResult
+from detente.models import registry
+from detente.scenario import Scenario, load
+
+
+def crisis(
+    scenario: ScenarioArg = None,
+    offer: Annotated[list[str] | None, typer.Option(
+        "--offer", help="The offer on an issue, issue=value in the issue's units, repeatable "
+                        "(default: the negotiation model's forecast).",
+        metavar="ISSUE=VALUE")] = None,
+    lever: Annotated[list[str] | None, typer.Option(
+        "--lever", help="A lever's setting, lever=value in its units, repeatable (default: "
+                        "the scenario's setting; see `detente show --evidence`).",
+        metavar="LEVER=VALUE")] = None,
+    model: Annotated[str, typer.Option(
+        "--model", "-m", help=f"Negotiation model whose forecast is the default offer. One of: "
+                              f"{', '.join(registry.names())}.")] = "compromise",
+    draws: Annotated[int, typer.Option(
+        "--draws", "-n", help="Monte Carlo draws of the uncertain inputs.", min=100,
+        max=10_000_000)] = 10_000,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    seed: SeedOpt = 0,
+) -> None:
+    """Will diplomacy beat war? P(war) at the offer, who prefers war and why, the bargaining
+    range, and the defending side's best offer under its uncertainty."""
+    with user_errors():
+        s = load(scenario)
+        registry.get(model)
+        offers = {k: _number(v, "--offer", k) for k, v in parse_pairs(offer, "offer").items()}
+        levers = {k: _number(v, "--lever", k) for k, v in parse_pairs(lever, "lever").items()}
+        result = api.crisis_analysis(s, offer=offers, levers=levers, model=model, draws=draws,
+                                     seed=seed)
+
+    def table(console: Console) -> None:
+        crisis_tables(result, s, console)
+
+    emit(fmt, output, as_json=result.to_json, as_table=table)
+
+
+def _number(text: str, option: str, key: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        fail(f"{option} {key}={text!r}: {text!r} is not a number")
+    if not math.isfinite(value):
+        fail(f"{option} {key}={text!r}: give a finite number")
+    return value
+
+
+def _p(x: float) -> str:
+    return f"{x:.2f}"
+
+
+def _pct(x: float) -> str:
+    return f"{x:.0%}"
+
+
+_SHORT = {"commitment": "commitment problem", "indivisibility": "indivisibility",
+          "no_range": "no range on the offer line",
+          "beyond_limits": "range beyond concession limits",
+          "private_information": "private information (offer misses range)"}
+
+
+def _short_label(label: str) -> str:
+    if label.startswith("defending side's own terms"):
+        return "defenders' own terms"
+    if label.startswith("most the defenders would concede"):
+        return "defenders' limit"
+    if label.startswith("least concession"):
+        return "least offer, lowest risk"
+    return {"the defenders' optimal offer": "optimal offer"}.get(label, label)
+
+
+def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
+    """The answer first, then the tables it rests on."""
+    names = {a.id: a.name for a in s.actors}
+    challenger = names[r.challenger]
+    console.print(f"[bold]{r.title}[/] ({r.scenario}): {r.draws:,} draws, seed {r.seed}")
+    console.print(r.headline)
+    console.print()
+
+    t = Table(title="The offer by issue (issue units)", title_justify="left")
+    t.add_column("issue", no_wrap=True)
+    for col in ("status quo", "defenders' terms", "offer", "applied", "optimal",
+                f"{challenger}'s demand"):
+        t.add_column(col, justify="right")
+    for o in r.offer:
+        t.add_row(o.issue + ("" if o.divisible else "*"),
+                  "" if o.status_quo is None else f"{o.status_quo:g}",
+                  f"{o.defenders_ideal:.1f}", f"{o.proposed:.1f}", f"{o.applied:.1f}",
+                  f"{o.optimal:.1f}", f"{o.challenger_demand:.1f}")
+    console.print(t)
+    sources = sorted({o.source for o in r.offer})
+    console.print(f"[dim]* indivisible: applied as the nearest package. Offer from: "
+                  f"{', '.join(sources)}.[/]")
+
+    t = Table(title=f"P(war) at landmark offers (t = share of the way from the defenders' "
+                    f"terms to {challenger}'s demand)", title_justify="left")
+    t.add_column("offer", no_wrap=True)
+    for col in ("t", "P(war)", "commitment", f"{challenger} wants war", "defenders want war",
+                "E[V] defenders"):
+        t.add_column(col, justify="right")
+    for ref in r.references:
+        t.add_row(_short_label(ref.label), "" if ref.t is None else f"{ref.t:.2f}",
+                  _p(ref.p_war), _p(ref.p_commitment), _pct(ref.share_challenger_prefers_war),
+                  _pct(ref.share_defending_side_prefers_war),
+                  f"{ref.expected_value_defenders:.3f}")
+    console.print(t)
+
+    t = Table(title="Who prefers war to the offer (margin = value of war minus value of the "
+                    "offer, in units of the party's stakes)", title_justify="left")
+    t.add_column("party", no_wrap=True)
+    for col in ("share of draws", "mean margin", "mean margin if war", "counts"):
+        t.add_column(col, justify="right")
+    for p in r.parties:
+        label = "defending side" if p.role == "defending side" else p.name
+        t.add_row(label, _pct(p.share_prefers_war), f"{p.mean_margin:+.3f}",
+                  "" if p.mean_margin_when_war is None else f"{p.mean_margin_when_war:+.3f}",
+                  "yes" if p.decides else "no")
+    console.print(t)
+    side = next((p for p in r.parties if p.role == "defending side"), None)
+    if side is not None:
+        rule = side.name.removeprefix("Defending side (").removesuffix(")")
+        console.print(f"[dim]defending side: {rule} aggregate of the defenders' values; each "
+                      "defender is shown to reveal a deal over a member's head.[/]")
+
+    t = Table(title="Why war happens: share of war draws (and P) by mechanism",
+              title_justify="left")
+    t.add_column("mechanism", no_wrap=True)
+    t.add_column("at the offer", justify="right")
+    t.add_column("at the optimal offer", justify="right")
+    for m, mo in zip(r.mechanisms, r.optimal.assessment.mechanisms, strict=True):
+        t.add_row(_SHORT.get(m.mechanism, m.mechanism), f"{_pct(m.share_of_war)} ({_p(m.p)})",
+                  f"{_pct(mo.share_of_war)} ({_p(mo.p)})")
+    console.print(t)
+    opt = r.optimal
+    console.print(
+        f"Optimal offer: t = {opt.t:.2f}, P(war) = {opt.assessment.p_war:.2f} (90% interval "
+        f"{opt.assessment.p_war_interval[0]:.2f}–{opt.assessment.p_war_interval[1]:.2f}); "
+        f"with every issue divisible: t = {opt.t_if_divisible:.2f}, P(war) = "
+        f"{opt.p_war_if_divisible:.2f}.")
+
+    rng = r.range
+    if rng.exists and rng.lower_offer is not None and rng.upper_offer is not None:
+        ends = ", ".join(f"{k} {rng.lower_offer[k]:.0f}–{rng.upper_offer[k]:.0f}"
+                         for k in rng.lower_offer)
+        console.print(f"Bargaining range at the point values: t = {rng.lower_t:.2f}–"
+                      f"{rng.upper_t:.2f} ({ends}).")
+    else:
+        console.print("Bargaining range at the point values: none on the offer line.")
+    line = f"A range exists in {rng.share_of_draws:.0%} of draws"
+    if rng.median_lower_t is not None and rng.median_upper_t is not None:
+        line += f" (median t = {rng.median_lower_t:.2f}–{rng.median_upper_t:.2f})"
+    if rng.feasible_t is not None:
+        line += (f"; the defenders' concession limits allow t = {rng.feasible_t[0]:.2f}–"
+                 f"{rng.feasible_t[1]:.2f}")
+    console.print(line + ".")
+    console.print()
+
+    t = Table(title="Levers applied (cost: expected, in units of the defending side's stakes)",
+              title_justify="left")
+    t.add_column("lever", no_wrap=True)
+    t.add_column("setting", justify="right")
+    t.add_column("range")
+    t.add_column("from")
+    t.add_column("cost", justify="right")
+    t.add_column("paid by", overflow="fold")
+    for lv in r.levers:
+        span = (" ".join(f"{v:g}" for v in lv.steps) if lv.steps is not None
+                else f"{lv.low:g}..{lv.high:g}")
+        t.add_row(lv.id, f"{lv.setting:.3g}", span, lv.source.replace("scenario default",
+                                                                       "scenario"),
+                  "" if lv.kind == "concession" else f"{lv.expected_cost:.3f}",
+                  ", ".join(lv.paid_by))
+    console.print(t)
+    console.print(f"Cost of the bundle to the defending side: {r.lever_cost:.3f} = levers "
+                  f"{r.lever_cost - r.concession_cost:.3f} + value conceded by the offer versus "
+                  f"the status quo {r.concession_cost:+.3f}.")
+    for note in r.notes:
+        console.print(f"[dim]note: {note}[/]")

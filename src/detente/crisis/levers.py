@@ -1,0 +1,152 @@
+"""Lever effects on the war lottery: pure array functions over bundles and draws.
+
+A scenario's levers (:class:`detente.scenario.crisis.Lever`) change the inputs of Fearon's
+(1995) war lottery ``EU_C(war) = p V_C(X_c) + (1 - p) V_C(X_d) - c_C`` and of the shifting-
+power problem (Fearon 1995; Powell 2006). Each lever's setting ``s`` in its range
+``[low, high]`` is turned into a level ``lam = (s - low) / (high - low)`` in [0, 1]; every
+effect is stated in the scenario at the top of the range and scales linearly with ``lam``.
+
+Effects (all arrays broadcast over a leading bundle axis and the draw axis), applied in this
+order:
+
+1. ``defensive_arms``: ``p_now -= lam * a_now``, ``p_future -= lam * a_future`` (clipped to
+   [0, 1]); also ``c_C += lam * k`` (``cost_to_challenger``). Arms that accumulate lower the
+   future chance more than today's, so they *widen* the shift the challenger fears: the lever
+   deters now and deepens the commitment problem (Fearon 1995, preventive war).
+2. ``guarantees`` and ``transparency``: the remaining shift ``p_now - p_future`` is multiplied
+   by ``(1 - lam * g)`` (``shift_reduction``), one lever after the other.
+3. ``sanctions``: ``c_C += lam * c_T * (u + (1 - u) r)``: the challenger's expected cost of
+   enduring the package, with ``u`` the probability that the coalition holds (``unity``) and
+   ``r`` the share still imposed if it splits (``retained_if_split``). This is the target's
+   rule in the sanctions threat game with a sender whose follow-through is uncertain (Whang,
+   McLean and Kuberski 2013, step 1 of :func:`detente.crisis.sanctions_incomplete_information`,
+   endure branch): a challenger at war weighs its gain from war against the credibility-
+   weighted cost of the sanctions.
+4. ``force_posture``: ``c_C += lam * e`` (the expected cost of escalation to a clash).
+5. ``insurgency_support``: ``c_C += lam * o * p_now``: an occupation cost borne only when the
+   challenger prevails (with ``p_now`` after arms).
+
+Concession levers carry no effect here: their setting *is* the offer on their issue.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from detente.crisis.bargaining import FloatArray
+
+__all__ = ["Applied", "LeverArrays", "apply_levers", "lever_levels"]
+
+
+@dataclass(frozen=True)
+class LeverArrays:
+    """One lever with its uncertain numbers drawn: ``cost`` and each effect are ``(B,)``."""
+
+    id: str
+    kind: str
+    name: str
+    low: float
+    high: float
+    steps: FloatArray | None
+    default: float | None
+    issue: str | None
+    cost: FloatArray
+    paid_by: tuple[str, ...]
+    incurred: str
+    effect: dict[str, FloatArray] = field(default_factory=dict)
+
+    def level(self, setting: FloatArray) -> FloatArray:
+        """``lam = (setting - low) / (high - low)``."""
+        return (np.asarray(setting, dtype=np.float64) - self.low) / (self.high - self.low)
+
+    def check(self, setting: FloatArray) -> None:
+        """``ValueError`` when a setting lies outside the range or off the steps."""
+        s = np.asarray(setting, dtype=np.float64)
+        tol = 1e-9 * max(1.0, self.high - self.low)
+        bad = ~np.isfinite(s) | (s < self.low - tol) | (s > self.high + tol)
+        if np.any(bad):
+            raise ValueError(f"lever {self.id!r}: setting {float(s[bad].flat[0]):g} is outside "
+                             f"its range {self.low:g}..{self.high:g}")
+        if self.steps is not None:
+            off = np.min(np.abs(s[..., None] - self.steps), axis=-1) > tol
+            if np.any(off):
+                allowed = ", ".join(f"{v:g}" for v in self.steps)
+                raise ValueError(f"lever {self.id!r}: setting {float(s[off].flat[0]):g} is not "
+                                 f"one of its steps ({allowed})")
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The war lottery's inputs after the levers, each ``(n_bundles, B)``."""
+
+    p_now: FloatArray
+    p_future: FloatArray
+    cost_challenger: FloatArray
+    sanctions_cost: FloatArray
+    arms_cost: FloatArray
+    escalation_cost: FloatArray
+    occupation_cost: FloatArray
+
+
+def lever_levels(levers: tuple[LeverArrays, ...], settings: FloatArray) -> FloatArray:
+    """Settings ``(n_bundles, L)`` in the levers' own units -> levels in [0, 1]."""
+    s = np.atleast_2d(np.asarray(settings, dtype=np.float64))
+    if s.shape[-1] != len(levers):
+        raise ValueError(f"settings have {s.shape[-1]} columns but there are {len(levers)} "
+                         f"levers ({', '.join(lv.id for lv in levers) or 'none'})")
+    out = np.empty_like(s)
+    for j, lever in enumerate(levers):
+        lever.check(s[:, j])
+        out[:, j] = np.clip(lever.level(s[:, j]), 0.0, 1.0)
+    return out
+
+
+def apply_levers(levers: tuple[LeverArrays, ...], levels: FloatArray, p_win: FloatArray,
+                 p_future: FloatArray, cost_challenger: FloatArray) -> Applied:
+    """Apply every lever at ``levels`` ``(n_bundles, L)`` to per-draw inputs ``(B,)``.
+
+    Returns ``(n_bundles, B)`` arrays; see the module docstring for the equations.
+    """
+    nb = levels.shape[0]
+    shape = (nb, p_win.shape[0])
+    p_now = np.broadcast_to(p_win, shape).copy()
+    p_fut = np.broadcast_to(p_future, shape).copy()
+    sanctions, arms = np.zeros(shape), np.zeros(shape)
+    escalation, occupation = np.zeros(shape), np.zeros(shape)
+    col = {id(lv): levels[:, j, None] for j, lv in enumerate(levers)}
+
+    for lever in levers:
+        if lever.kind == "defensive_arms":
+            lam = col[id(lever)]
+            p_now -= lam * lever.effect["p_win_now"]
+            p_fut -= lam * lever.effect["p_win_future"]
+            if "cost_to_challenger" in lever.effect:
+                arms += lam * lever.effect["cost_to_challenger"]
+    np.clip(p_now, 0.0, 1.0, out=p_now)
+    np.clip(p_fut, 0.0, 1.0, out=p_fut)
+
+    for lever in levers:
+        if lever.kind in ("guarantees", "transparency"):
+            lam = col[id(lever)]
+            shift = np.maximum(p_now - p_fut, 0.0)
+            p_fut = np.where(p_fut < p_now, p_now - shift * (1.0 - lam * lever.effect[
+                "shift_reduction"]), p_fut)
+
+    for lever in levers:
+        lam = col.get(id(lever), np.zeros((nb, 1)))
+        e = lever.effect
+        if lever.kind == "sanctions":
+            unity = e["unity"]
+            kept = e.get("retained_if_split", np.zeros_like(unity))
+            sanctions += lam * e["cost_to_challenger"] * (unity + (1.0 - unity) * kept)
+        elif lever.kind == "force_posture":
+            escalation += lam * e["escalation_cost"]
+        elif lever.kind == "insurgency_support":
+            occupation += lam * e["occupation_cost"] * p_now
+
+    total = cost_challenger[None, :] + sanctions + arms + escalation + occupation
+    return Applied(p_now=p_now, p_future=p_fut, cost_challenger=total,
+                   sanctions_cost=sanctions, arms_cost=arms, escalation_cost=escalation,
+                   occupation_cost=occupation)
