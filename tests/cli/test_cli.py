@@ -19,9 +19,18 @@ DATA = Path(__file__).parents[1] / "data"
 runner = CliRunner()
 
 
-def test_shipped_schema_is_current() -> None:
-    """The JSON Schema file matches the result types (run `python -m detente.schemas`)."""
-    assert shipped("forecast") == generated()["forecast"]
+@pytest.mark.parametrize("name", ["forecast", "crisis"])
+def test_shipped_schema_is_current(name: str) -> None:
+    """The JSON Schema files match the result types (run `python -m detente.schemas`)."""
+    assert shipped(name) == generated()[name]
+
+
+def test_crisis_json_follows_its_schema() -> None:
+    out = runner.invoke(app, ["crisis", "--draws", "2000", "--format", "json", "--seed", "1"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    jsonschema.validate(data, shipped("crisis"))
+    assert data["seed"] == 1 and data["scenario"] == "ukraine-2022"
 
 
 def test_forecast_json_follows_the_contract(reference_dir: Path) -> None:

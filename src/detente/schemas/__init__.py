@@ -16,8 +16,10 @@ HERE = Path(__file__).parent
 def generated() -> dict[str, dict[str, Any]]:
     """Schema name -> JSON Schema, generated from the result types."""
     from detente.api import ForecastReport
+    from detente.crisis.analysis import CrisisResult
 
-    schemas = {"forecast": ForecastReport.model_json_schema()}
+    schemas = {"forecast": ForecastReport.model_json_schema(),
+               "crisis": CrisisResult.model_json_schema()}
     for name, schema in schemas.items():
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = f"https://detente.invalid/schemas/{name}.schema.json"
