@@ -25,9 +25,11 @@ from detente.scenario.writer import write
 
 if TYPE_CHECKING:
     from detente.crisis.analysis import CrisisResult
+    from detente.whatif import WhatIfResult
+    from detente.whatif.search import Progress
 
 __all__ = ["ForecastReport", "convert", "crisis_analysis", "forecast", "load", "make_config",
-           "versions"]
+           "versions", "whatif"]
 
 
 def versions() -> dict[str, str]:
@@ -157,6 +159,38 @@ def crisis_analysis(scenario: Scenario | str | Path | None = None, *,
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
     return analyse(scenario, offer=offer, levers=levers, model=model, draws=draws, seed=seed)
+
+
+def whatif(scenario: Scenario | str | Path | None = None, *, target: float = 0.10,
+           draws: int = 2_000, seed: int = 0, fix: Mapping[str, float] | None = None,
+           free: Sequence[str] | None = None, budget: float | None = None,
+           check_draws: int = 10_000, effort: float = 1.0, frontier_size: int = 15,
+           sobol_samples: int = 256, workers: int | None = None,
+           progress: Progress | None = None) -> WhatIfResult:
+    """What will it take to bring the risk of war to ``target`` or below (``detente whatif``)?
+
+    Searches every lever and concession of the scenario's ``crisis:`` section (differential
+    evolution on ``draws`` seeded draws shared by every bundle) for the cheapest bundles, and
+    returns the frontier of cost to the defending side versus P(war), the cheapest bundle
+    meeting the target (checked on ``check_draws`` fresh draws), what it hinges on, and why
+    war still happens. ``fix`` holds levers (lever or issue id -> value), ``free`` limits the
+    search to the levers named, ``budget`` caps the cost. ``frontier_size`` bundles are
+    reported along the frontier; ``sobol_samples`` (a power of two, 0 to skip) sizes the
+    recommended bundle's fragility analysis. ``workers`` threads share each batch (default:
+    up to 2; the answer does not depend on it). See ``docs/whatif.md``.
+    """
+    import os
+
+    from detente.whatif.core import whatif as search
+
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1)
+    return search(scenario, target=target, draws=draws, seed=seed, fix=fix, free=free,
+                  budget=budget, check_draws=check_draws, effort=effort,
+                  frontier_size=frontier_size, sobol_samples=sobol_samples, workers=workers,
+                  progress=progress)
 
 
 def convert(source: Scenario | str | Path, target: str | Path) -> Path:
