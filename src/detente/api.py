@@ -165,7 +165,7 @@ def whatif(scenario: Scenario | str | Path | None = None, *, target: float = 0.1
            draws: int = 2_000, seed: int = 0, fix: Mapping[str, float] | None = None,
            free: Sequence[str] | None = None, budget: float | None = None,
            check_draws: int = 10_000, effort: float = 1.0, frontier_size: int = 15,
-           sobol_samples: int = 256, workers: int | None = None,
+           sobol_samples: int = 256, workers: int | None = None, demands: bool = False,
            progress: Progress | None = None) -> WhatIfResult:
     """What will it take to bring the risk of war to ``target`` or below (``detente whatif``)?
 
@@ -174,7 +174,8 @@ def whatif(scenario: Scenario | str | Path | None = None, *, target: float = 0.1
     returns the frontier of cost to the defending side versus P(war), the cheapest bundle
     meeting the target (checked on ``check_draws`` fresh draws), what it hinges on, and why
     war still happens. ``fix`` holds levers (lever or issue id -> value), ``free`` limits the
-    search to the levers named, ``budget`` caps the cost. ``frontier_size`` bundles are
+    search to the levers named, ``budget`` caps the cost. Offers only concede, from the
+    status quo towards the challenger's demand, unless ``demands`` is true. ``frontier_size`` bundles are
     reported along the frontier; ``sobol_samples`` (a power of two, 0 to skip) sizes the
     recommended bundle's fragility analysis. ``workers`` threads share each batch (default:
     up to 2; the answer does not depend on it). See ``docs/whatif.md``.
@@ -190,7 +191,7 @@ def whatif(scenario: Scenario | str | Path | None = None, *, target: float = 0.1
     return search(scenario, target=target, draws=draws, seed=seed, fix=fix, free=free,
                   budget=budget, check_draws=check_draws, effort=effort,
                   frontier_size=frontier_size, sobol_samples=sobol_samples, workers=workers,
-                  progress=progress)
+                  demands=demands, progress=progress)
 
 
 def convert(source: Scenario | str | Path, target: str | Path) -> Path:

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from detente import __version__
-from detente.cli import crisis_cmd, forecast_cmd, scenario_cmds, sensitivity_cmd
+from detente.cli import crisis_cmd, forecast_cmd, scenario_cmds, sensitivity_cmd, whatif_cmd
 from detente.cli.common import EXIT_FAILURE, err_console
 
 app = typer.Typer(
@@ -43,6 +43,7 @@ app.command()(scenario_cmds.convert)
 app.command()(forecast_cmd.forecast)
 app.command()(crisis_cmd.crisis)
 app.command()(sensitivity_cmd.sensitivity)
+app.command()(whatif_cmd.whatif)
 
 
 def main() -> None:

@@ -59,6 +59,9 @@ def whatif(
     budget: Annotated[float | None, typer.Option(
         "--budget", help="The most the defending side will pay, in units of its stakes "
                          "(the cost scale of the frontier).")] = None,
+    demands: Annotated[bool, typer.Option(
+        "--allow-demands", help="Let offers ask for more than the status quo (down to the "
+                                "defending side's own terms), not only concede.")] = False,
     check_draws: Annotated[int, typer.Option(
         "--check-draws", help="Fresh draws to re-check the frontier on (0: no check).",
         min=0, max=10_000_000)] = 10_000,
@@ -83,7 +86,7 @@ def whatif(
         with _Bar(err_console) as bar:
             result = api.whatif(s, target=target, draws=draws, seed=seed, fix=fixed,
                                 free=free, budget=budget, check_draws=check_draws,
-                                effort=effort, progress=bar)
+                                effort=effort, demands=demands, progress=bar)
         err_console.print(f"searched {result.evaluations:,} bundles on {draws:,} draws in "
                           f"{time.perf_counter() - start:.1f} s")
         if plot is not None:

@@ -110,7 +110,7 @@ def whatif(scenario: Scenario | str | Path | None = None, *, target: float = 0.1
            draws: int = 2_000, seed: int = 0, fix: Mapping[str, float] | None = None,
            free: Sequence[str] | None = None, budget: float | None = None,
            check_draws: int = 10_000, effort: float = 1.0, frontier_size: int = 15,
-           sobol_samples: int = 256, workers: int = 1,
+           sobol_samples: int = 256, workers: int = 1, demands: bool = False,
            progress: Progress | None = None) -> WhatIfResult:
     """The cheapest bundles of levers and concessions that bring P(war) to ``target`` or
     below, and the whole frontier of cost to the defending side versus P(war).
@@ -118,7 +118,8 @@ def whatif(scenario: Scenario | str | Path | None = None, *, target: float = 0.1
     ``draws`` seeded Monte Carlo draws of every uncertain input are shared by every bundle
     (common random numbers); ``check_draws`` fresh draws (after those, same seed) re-check
     the frontier. ``fix`` holds levers (lever or issue id -> value); ``free`` limits the search
-    to the levers named; ``budget`` caps the cost. ``effort`` scales the optimiser's
+    to the levers named; ``budget`` caps the cost. Offers only concede (from the status quo
+    towards the challenger) unless ``demands`` lets them ask for more than the status quo. ``effort`` scales the optimiser's
     generations; ``workers`` splits each population over threads (same answer).
     ``sobol_samples`` (a power of two; 0 to skip) sizes the fragility analysis.
     """
@@ -131,7 +132,7 @@ def whatif(scenario: Scenario | str | Path | None = None, *, target: float = 0.1
 
     sample = draw(s, seed, 0, draws)
     inputs = crisis_inputs(sample)
-    space = build_space(inputs, fix, free)
+    space = build_space(inputs, fix, free, demands=demands)
     streams = [np.random.default_rng(c) for c in np.random.SeedSequence(seed).spawn(8)]
     plan = Effort().scaled(effort)
     model = Model(space, workers=workers)

@@ -177,11 +177,34 @@ def _status_quo(inputs: CrisisInputs, k: int) -> float:
     return float(inputs.line_start[k])
 
 
+def _toward_challenger(inputs: CrisisInputs, lever: LeverArrays, k: int,
+                       values: FloatArray | None) -> tuple[float, float, FloatArray | None]:
+    """The part of a concession lever's range that gives ground from the status quo towards
+    the challenger's demand, with the allowed values in it (the status quo's nearest value
+    if none lies there)."""
+    sq = _status_quo(inputs, k)
+    if inputs.line_end[k] >= sq:
+        low, high = max(lever.low, min(sq, lever.high)), lever.high
+    else:
+        low, high = lever.low, min(lever.high, max(sq, lever.low))
+    if values is None:
+        return low, high, None
+    inside = values[(values >= low - _TOL) & (values <= high + _TOL)]
+    if not inside.size:
+        inside = values[[int(np.argmin(np.abs(values - sq)))]]
+    return low, high, np.asarray(inside, dtype=np.float64)
+
+
 def build_space(inputs: CrisisInputs, fix: Mapping[str, float] | None = None,
-                free: Sequence[str] | None = None) -> Space:
+                free: Sequence[str] | None = None, *, demands: bool = False) -> Space:
     """The search space: every lever free except those fixed (or, with ``free``, only the
     levers named there). ``fix`` and ``free`` take lever ids; an issue id stands for its
-    concession lever (or, for an issue without one, fixes its offer)."""
+    concession lever (or, for an issue without one, fixes its offer).
+
+    A concession only gives ground: the search moves an offer from the status quo towards the
+    challenger's demand, within the lever's range. With ``demands=True`` it may also ask for
+    more than the status quo (the whole range, down to the defending side's own terms), as a
+    proposer in Fearon's model may."""
     fix = dict(fix or {})
     effect = {lv.id: (j, lv) for j, lv in enumerate(inputs.levers)}
     concession = {lv.id: lv for lv in inputs.concessions}
@@ -268,10 +291,11 @@ def build_space(inputs: CrisisInputs, fix: Mapping[str, float] | None = None,
             offers[k] = _nearest(values, v, lever.low, lever.high)
             sources[lever.id] = "fixed"
         elif chosen is None or lever.id in chosen:
-            variables.append(Variable(lever.id, lever.kind, "offer", k, lever.low, lever.high,
-                                      values))
-            offers[k] = _nearest(values, lever.default if lever.default is not None
-                                 else offers[k], lever.low, lever.high)
+            low, high, searched = ((lever.low, lever.high, values) if demands
+                                   else _toward_challenger(inputs, lever, k, values))
+            variables.append(Variable(lever.id, lever.kind, "offer", k, low, high, searched))
+            offers[k] = _nearest(searched, lever.default if lever.default is not None
+                                 else offers[k], low, high)
         else:
             held = lever.default if lever.default is not None else offers[k]
             offers[k] = _nearest(values, held, lever.low, lever.high)
