@@ -10,7 +10,6 @@ the batched functions the lever search calls, the evaluator, the CLI and ukraine
 from __future__ import annotations
 
 import json
-import time
 from itertools import pairwise
 from typing import Any
 
@@ -296,15 +295,13 @@ def test_lever_cost_counts_pulled_levers_and_the_value_conceded(
 
 
 @pytest.fixture(scope="module")
-def ukraine_result() -> tuple[CrisisResult, float]:
-    start = time.perf_counter()
-    result = detente.crisis_analysis(UKRAINE, draws=10_000, seed=0)
-    return result, time.perf_counter() - start
+def ukraine_result() -> CrisisResult:
+    # speed is measured by benchmarks/bench_crisis.py, never asserted here
+    return detente.crisis_analysis(UKRAINE, draws=10_000, seed=0)
 
 
-def test_ukraine_2022_runs_fast_and_answers(ukraine_result: tuple[CrisisResult, float]) -> None:
-    result, seconds = ukraine_result
-    assert seconds < 10.0
+def test_ukraine_2022_answers(ukraine_result: CrisisResult) -> None:
+    result = ukraine_result
     assert result.scenario == UKRAINE and result.draws == 10_000
     assert 0.0 <= result.p_war <= 1.0
     assert result.p_war_interval[0] <= result.p_war <= result.p_war_interval[1]
@@ -330,8 +327,8 @@ def test_results_are_deterministic_given_the_seed() -> None:
     assert a.parties[0].mean_margin != c.parties[0].mean_margin
 
 
-def test_json_round_trip_and_frame(ukraine_result: tuple[CrisisResult, float]) -> None:
-    result, _ = ukraine_result
+def test_json_round_trip_and_frame(ukraine_result: CrisisResult) -> None:
+    result = ukraine_result
     text = result.to_json()
     data = json.loads(text)
     assert data["scenario"] == UKRAINE and "optimal" in data and "mechanisms" in data
@@ -342,8 +339,8 @@ def test_json_round_trip_and_frame(ukraine_result: tuple[CrisisResult, float]) -
         "value"].iloc[0] == result.p_war
 
 
-def test_offer_and_levers_can_be_set(ukraine_result: tuple[CrisisResult, float]) -> None:
-    base, _ = ukraine_result
+def test_offer_and_levers_can_be_set(ukraine_result: CrisisResult) -> None:
+    base = ukraine_result
     tough = detente.crisis_analysis(UKRAINE, draws=2000, seed=0,
                                     offer={"nato_enlargement": 20, "strike_missiles_bases": 50,
                                            "transparency_limits": 50,
