@@ -60,8 +60,20 @@ def correlate(u: FloatArray, correlation: FloatArray | None) -> FloatArray:
     if correlation is None:
         return u
     chol = np.linalg.cholesky(correlation)
-    z = stats.norm.ppf(np.clip(u, 1e-16, 1 - 1e-16)) @ chol.T
+    z = _rows_times(stats.norm.ppf(np.clip(u, 1e-16, 1 - 1e-16)), chol.T)
     return np.asarray(stats.norm.cdf(z), dtype=float)
+
+
+def _rows_times(z: FloatArray, m: FloatArray) -> FloatArray:
+    """``z @ m`` computed so that each row's result is bitwise the same whatever the number
+    of rows: BLAS picks different kernels (and summation orders) for different row counts,
+    which made a draw's correlated values depend on its chunk in the last bits. Column-wise
+    multiply-adds are plain IEEE operations per element; zeros of ``m`` (most of it for a few
+    correlated pairs) are skipped."""
+    out = np.zeros((z.shape[0], m.shape[1]))
+    for j, k in zip(*np.nonzero(m), strict=True):
+        out[:, k] += z[:, j] * m[j, k]
+    return out
 
 
 @dataclass(frozen=True)
