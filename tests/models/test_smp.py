@@ -148,6 +148,32 @@ def test_vectorised_challenges_equal_scalar_prob_edu_chlg(options: core.Options)
             assert gain[i, j] == pytest.approx(g, abs=1e-14)
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_pruned_challenge_search_equals_exhaustive(seed: int,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """best_challenges skips targets whose bound 1 - u_ij is below the best gain found; the
+    targets, probabilities and gains (ties included) must equal the exhaustive search."""
+    monkeypatch.setattr(core, "_EXHAUSTIVE_MAX", 0)
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(5, 70))
+    x, sal, cap = _random_state(n, int(rng.integers(1, 4)), seed=100 + seed)
+    if seed % 2:
+        x[: n // 2] = x[0]  # shared positions: many exactly equal gains
+    rules: list[core.VotingRule] = ["Prop", "Binary", "ASymProsp"]
+    commits: list[core.ThirdPartyCommit] = ["SemiCommit", "NoCommit"]
+    options = core.Options(voting_rule=rules[seed % 3], third_party_commit=commits[seed % 2])
+    a = core.assess(x, sal, cap, options)
+    sal_sum = core.sal_total(sal)
+    prob, gain = core.own_challenges(a, cap * sal_sum, sal_sum, options)
+    expected = core.best_targets(gain)
+    targets, p, g = core.best_challenges(a, cap * sal_sum, sal_sum, options)
+    np.testing.assert_array_equal(targets, expected)
+    chosen = expected >= 0
+    rows = np.flatnonzero(chosen)
+    np.testing.assert_array_equal(p[chosen], prob[rows, expected[chosen]])
+    np.testing.assert_array_equal(g[chosen], gain[rows, expected[chosen]])
+
+
 def test_coalitions_follow_ktabs_lower_triangle_for_asymmetric_votes() -> None:
     """Model::coalitions counts v_kij for i > j only; ASymProsp discounts gains by 2/3."""
     w = np.array([3.0])

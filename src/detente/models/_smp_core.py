@@ -44,6 +44,8 @@ MIN_SIG_EDU = 1e-5          # smpbcn.cpp, SMPState::bestChallenge: minSigEDU
 BINARY_VOTE_TOL = 1e-8      # kmodel.cpp, Model::vote: sTol
 POS_TOL = 1e-3              # smp.h, SMPModel::posTol (equivalent positions)
 _BAND_ELEMENTS = 1 << 17    # entries of a work buffer in the third-party loop (1 MB)
+_BOUND_MARGIN = 1e-12       # round-off allowance when pruning challenges by their bound
+_EXHAUSTIVE_MAX = 128       # up to this many actors every challenge pair is evaluated
 
 
 @dataclass(frozen=True)
@@ -486,38 +488,48 @@ def _vote_inplace(rule: VotingRule, w: float, du: FloatArray) -> None:
         du[...] = vote(rule, w, du)
 
 
+def _principals(a: Assessment, weight: FloatArray, opt: Options
+                ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    """rhi[i, m] (i's estimate of m's risk attitude), aUtil[i](i, j), aUtil[i](j, i) at
+    [i, j], and the (i:j) coalitions after the principals' own votes."""
+    rhi = est_nra(a.risk[:, None], a.risk[None, :], opt.big_r_adjust)
+    uij = bs_util(a.dist, np.diagonal(rhi)[:, None])       # aUtil[i](i, j)
+    uji = bs_util(a.dist.T, rhi)                            # aUtil[i](j, i) at [i, j]
+    chij, chji = _principal_strengths(opt, weight[:, None], weight[None, :], 1.0, uij, uji,
+                                      1.0)
+    return rhi, uij, uji, chij, chji
+
+
+def _challenge_outcome(cij: FloatArray, cji: FloatArray, sj: FloatArray, uij: FloatArray
+                       ) -> tuple[FloatArray, FloatArray]:
+    """P(i beats j) and i's expected gain from the final coalitions (row 12, k = i)."""
+    phij = cij / (cij + cji)
+    phji = cji / (cij + cji)
+    eu = (1 - sj) * 2.0 + sj * (phij * 2.0 + phji * (uij + uij))
+    return phij, eu - (1.0 + uij)
+
+
 def own_challenges(a: Assessment, weight: FloatArray, sal_sum: FloatArray, opt: Options
                    ) -> tuple[FloatArray, FloatArray]:
     """probEduChlg(i, i, i, j) for every initiator i and target j at once, as (n, n) arrays
-    of P(i beats j) and expected gain to i (diagonal gain = -inf).
+    of P(i beats j) and expected gain to i (diagonal gain = -inf). The exhaustive version
+    of :func:`best_challenges` (which the model uses).
 
     The arithmetic of :func:`prob_edu_challenge` on (initiator, target) matrices, one third
     party m after another, so that votes are added in KTAB's order and memory stays O(n²).
     Initiators are taken in bands of rows small enough for the work buffers to stay in cache.
     Uses that aUtil[h](m, m) = 1 exactly.
     """
-    if opt.third_party_commit not in ("NoCommit", "SemiCommit", "FullCommit"):
-        raise ValueError(f"unknown third-party commitment {opt.third_party_commit!r}")
     n = a.dist.shape[0]
     rows = np.arange(n)
-    dist = a.dist
-    # rhi[i, m] = i's estimate of m's risk attitude
-    rhi = est_nra(a.risk[:, None], a.risk[None, :], opt.big_r_adjust)
-    uij = bs_util(dist, np.diagonal(rhi)[:, None])         # aUtil[i](i, j)
-    uji = bs_util(dist.T, rhi)                              # aUtil[i](j, i) at [i, j]
-    chij, chji = _principal_strengths(opt, weight[:, None], weight[None, :], 1.0, uij, uji,
-                                      1.0)
+    rhi, uij, uji, chij, chji = _principals(a, weight, opt)
     cij, cji = chij.copy(), chji.copy()
     band = max(1, _BAND_ELEMENTS // n)
     for lo in range(0, n, band):
         sl = slice(lo, min(n, lo + band))
-        _third_parties(opt, dist, weight, rhi[sl], uji[sl], chij[sl], chji[sl], cij[sl],
+        _third_parties(opt, a.dist, weight, rhi[sl], uji[sl], chij[sl], chji[sl], cij[sl],
                        cji[sl], lo)
-    phij = cij / (cij + cji)
-    phji = cji / (cij + cji)
-    sj = sal_sum[None, :]
-    eu = (1 - sj) * 2.0 + sj * (phij * 2.0 + phji * (uij + uij))
-    gain = eu - (1.0 + uij)
+    phij, gain = _challenge_outcome(cij, cji, sal_sum[None, :], uij)
     gain[rows, rows] = -np.inf
     return phij, gain
 
@@ -560,6 +572,45 @@ def _third_parties(opt: Options, dist: FloatArray, weight: FloatArray, rhi: Floa
         cji -= pin
 
 
+def _third_parties_pairs(opt: Options, dist: FloatArray, weight: FloatArray, rhi: FloatArray,
+                         uji: FloatArray, pi: IntArray, pj: IntArray, chij: FloatArray,
+                         chji: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """:func:`_third_parties` for a list of (initiator, target) pairs: the final coalitions
+    C_ij, C_ji of each pair, with the same operations in the same order."""
+    rule = opt.voting_rule
+    size = len(pi)
+    cij, cji = chij.copy(), chji.copy()
+    unj, cn, pin, w1, w2 = (np.empty(size) for _ in range(5))
+    rhi_t = np.ascontiguousarray(rhi.T)                     # gathers along rows below
+    uji_t = np.ascontiguousarray(uji.T)
+    for m in range(dist.shape[0]):
+        d = dist[m][pj]
+        r = rhi_t[m][pi]
+        np.multiply(d, r, out=unj)
+        unj += 1.0
+        unj *= 1.0 - d
+        far = d > 1.0
+        if far.any():
+            np.copyto(unj, (1.0 - d) * (1.0 + r), where=far)
+        uni = uji_t[m][pi]
+        np.subtract(uni, unj, out=cn)
+        _vote_inplace(rule, float(weight[m]), cn)
+        np.maximum(cn, 0.0, out=pin)
+        pin += chij
+        np.minimum(cn, 0.0, out=cn)
+        np.subtract(chji, cn, out=cn)
+        cn += pin
+        pin /= cn
+        vn = _third_party_gap(opt, pin, uni, unj, (cn, w1, w2))
+        _vote_inplace(rule, float(weight[m]), vn)
+        vn[(pi == m) | (pj == m)] = 0.0
+        np.maximum(vn, 0.0, out=pin)
+        cij += pin
+        np.minimum(vn, 0.0, out=pin)
+        cji -= pin
+    return cij, cji
+
+
 def best_targets(gain: FloatArray) -> IntArray:
     """SMPState::bestChallenge: each initiator's target, the first j with the largest
     expected gain above 1e-5 (-1: no advantageous target)."""
@@ -567,6 +618,59 @@ def best_targets(gain: FloatArray) -> IntArray:
     best = np.argmax(masked, axis=1)
     out: IntArray = np.where(np.isfinite(masked[np.arange(gain.shape[0]), best]), best, -1)
     return out
+
+
+def best_challenges(a: Assessment, weight: FloatArray, sal_sum: FloatArray, opt: Options
+                    ) -> tuple[IntArray, FloatArray, FloatArray]:
+    """Each initiator's best target (-1: none), P(i beats it) and the expected gain:
+    :func:`best_targets` of :func:`own_challenges`, without evaluating every pair.
+
+    With aUtil(i, i) = 1 the gain of row 12 factors as (1 - u_ij)(1 - 2 S_j (1 - P)), so it
+    never exceeds the bound 1 - u_ij. Targets are evaluated in order of decreasing bound, in
+    growing batches, until the next bound falls below the best gain found (less a 1e-12
+    margin for round-off). Each evaluated pair gets exactly the arithmetic of the exhaustive
+    computation, so the result, ties included, is the same; typically a few per cent of the
+    pairs need the third-party sums.
+    """
+    n = a.dist.shape[0]
+    rows = np.arange(n)
+    if n <= _EXHAUSTIVE_MAX:  # small: evaluating every pair costs less than sorting them out
+        prob, gain = own_challenges(a, weight, sal_sum, opt)
+        targets = best_targets(gain)
+        pick, ok = np.maximum(targets, 0), targets >= 0
+        return (targets, np.where(ok, prob[rows, pick], np.nan),
+                np.where(ok, gain[rows, pick], np.nan))
+    rhi, uij, uji, chij, chji = _principals(a, weight, opt)
+    bound = 1.0 - uij
+    bound[rows, rows] = -np.inf
+    order = np.argsort(-bound, axis=1, kind="stable")       # by bound, ties by index
+    sorted_bound = np.take_along_axis(bound, order, axis=1)
+    gain = np.full((n, n), -np.inf)
+    prob = np.zeros((n, n))
+    done = np.zeros(n, dtype=np.intp)                       # candidates evaluated per row
+    best = np.full(n, MIN_SIG_EDU)
+    active = sorted_bound[:, 0] >= MIN_SIG_EDU - _BOUND_MARGIN
+    batch = 16
+    while active.any():
+        ii = rows[active]
+        take = np.minimum(done[ii] + batch, n - 1) - done[ii]  # the diagonal sorts last
+        pair_i = np.repeat(ii, take)
+        offset = np.arange(int(take.sum())) - np.repeat(np.cumsum(take) - take, take)
+        pair_j = order[pair_i, np.repeat(done[ii], take) + offset]
+        cij, cji = _third_parties_pairs(opt, a.dist, weight, rhi, uji, pair_i, pair_j,
+                                        chij[pair_i, pair_j], chji[pair_i, pair_j])
+        phij, g = _challenge_outcome(cij, cji, sal_sum[pair_j], uij[pair_i, pair_j])
+        prob[pair_i, pair_j] = phij
+        gain[pair_i, pair_j] = g
+        done[ii] += take
+        np.maximum.at(best, pair_i, g)
+        nxt = np.where(done < n - 1, sorted_bound[rows, np.minimum(done, n - 1)], -np.inf)
+        active = nxt >= best - _BOUND_MARGIN
+        batch *= 2
+    targets = best_targets(gain)
+    pick, ok = np.maximum(targets, 0), targets >= 0
+    return (targets, np.where(ok, prob[rows, pick], np.nan),
+            np.where(ok, gain[rows, pick], np.nan))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -691,19 +795,15 @@ def step(x: FloatArray, sal: FloatArray, cap: FloatArray, a: Assessment, opt: Op
     n = x.shape[0]
     sal_sum = sal_total(sal)
     weight = cap * sal_sum
-    prob, gain = own_challenges(a, weight, sal_sum, opt)
-    targets = best_targets(gain)
+    targets, t_prob, t_gain = best_challenges(a, weight, sal_sum, opt)
     bargains: list[Bargain] = []
     lists: list[list[int]] = [[] for _ in range(n)]
-    t_prob = np.full(n, np.nan)
-    t_gain = np.full(n, np.nan)
     for i in range(n):
         lists[i].append(-1)
         j = int(targets[i])
         if j < 0:
             continue
-        p_iij = float(prob[i, j])
-        t_prob[i], t_gain[i] = p_iij, float(gain[i, j])
+        p_iij = float(t_prob[i])
         b_iij = Bargain(i, j, *interpolate_bargain(x[i], sal[i], p_iij, x[j], sal[j],
                                                    1 - p_iij, opt.inter_vec_brgn))
         if opt.bargn_model == "InitOnlyInterp":

@@ -3,9 +3,9 @@ election, turn after turn, on all issues jointly.
 
 Reference: KAPSARC Toolkit for Behavioral Analysis (KTAB), MIT licence,
 https://github.com/KAPSARC/KTAB, commit c57b72a (sources ``examples/smp/libsrc/smp.cpp``,
-``smpbcn.cpp``, ``KTAB/kmodel/libsrc/kmodel.cpp``, ``kstate.cpp``); B. Wise, "Spatial Model of
-Politics" documentation in KTAB. This is a re-implementation from reading the C++, written
-from scratch with numpy; it reproduces ``smpc --csv`` turn by turn (see ``docs/models/smp.md``).
+``smpbcn.cpp``, ``KTAB/kmodel/libsrc/kmodel.cpp``, ``kstate.cpp``). This is a
+re-implementation from reading the C++, written from scratch with numpy; it reproduces
+``smpc --csv`` turn by turn (see ``docs/models/smp.md``).
 
 Each turn (SMPState::doBCN):
 
@@ -161,8 +161,8 @@ def forecast_batch(arrays: ScenarioArrays, config: Config, rng: np.random.Genera
 INFO = ModelInfo(
     name="smp",
     title="Spatial Model of Politics (KTAB)",
-    reference="KAPSARC KTAB, Spatial Model of Politics (smpc), github.com/KAPSARC/KTAB "
-              "commit c57b72a; B. Wise et al., KTAB documentation",
+    reference="KAPSARC Toolkit for Behavioral Analysis (KTAB), Spatial Model of Politics "
+              "(smpc), github.com/KAPSARC/KTAB commit c57b72a",
     stochastic=False,
     config=Config,
     solve=solve,
