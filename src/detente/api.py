@@ -175,10 +175,11 @@ def whatif(scenario: Scenario | str | Path | None = None, *, target: float = 0.1
     meeting the target (checked on ``check_draws`` fresh draws), what it hinges on, and why
     war still happens. ``fix`` holds levers (lever or issue id -> value), ``free`` limits the
     search to the levers named, ``budget`` caps the cost. Offers only concede, from the
-    status quo towards the challenger's demand, unless ``demands`` is true. ``frontier_size`` bundles are
-    reported along the frontier; ``sobol_samples`` (a power of two, 0 to skip) sizes the
-    recommended bundle's fragility analysis. ``workers`` threads share each batch (default:
-    up to 2; the answer does not depend on it). See ``docs/whatif.md``.
+    status quo towards the challenger's demand, unless ``demands`` is true.
+    ``frontier_size`` bundles are reported along the frontier; ``sobol_samples`` (a power
+    of two, 0 to skip) sizes the recommended bundle's fragility analysis. ``workers``
+    threads share each batch (default: up to 2; the answer does not depend on it). See
+    ``docs/whatif.md``.
     """
     import os
 

@@ -8,6 +8,9 @@ answer.
 Registered evaluators (:data:`EVALUATORS`):
 
 ``forecast``  each negotiation model's forecast per issue: ``forecast.<model>.<issue>``.
+``crisis``    war, its mechanism and each party's war preference per draw
+              (:class:`detente.crisis.analysis.CrisisOutputs`).
+``all``       both, on the same draws (the default for a scenario with a crisis section).
 ``crisis``    the integrated crisis analysis at one offer and lever setting
               (:class:`detente.crisis.analysis.CrisisOutputs`): ``war`` (0/1), ``mechanism``,
               ``war_preferred.<party>`` margins, ``p_win``, the challenger's applied costs.
@@ -101,5 +104,37 @@ def crisis_evaluator(offer: Mapping[str, float] | None = None,
                                               "seed": seed})
 
 
+@dataclass(frozen=True)
+class Combined:
+    """Several evaluators' outputs side by side, computed on the same draws."""
+
+    parts: tuple[Evaluator, ...]
+
+    def names(self, scenario: Scenario) -> list[str]:
+        return [name for part in self.parts for name in part.outputs(scenario)]
+
+    def __call__(self, draws: Draws) -> Outputs:
+        out: Outputs = {}
+        for part in self.parts:
+            out.update(part(draws))
+        return out
+
+
+def all_evaluator(models: Sequence[str] = ("compromise",),
+                  offer: Mapping[str, float] | None = None,
+                  levers: Mapping[str, float] | None = None, model: str = "compromise",
+                  seed: int = 0) -> Evaluator:
+    """The negotiation forecasts per draw and the crisis analysis per draw, together."""
+    parts = (forecast_evaluator(models), crisis_evaluator(offer, levers, model, seed))
+    return Evaluator("all", Combined(parts).names, Combined(parts),
+                     {"models": list(models), **parts[1].settings})
+
+
 EVALUATORS: dict[str, Callable[..., Evaluator]] = {"forecast": forecast_evaluator,
-                                                   "crisis": crisis_evaluator}
+                                                   "crisis": crisis_evaluator,
+                                                   "all": all_evaluator}
+
+
+def default_evaluator(scenario: Scenario) -> str:
+    """``all`` for a scenario with a crisis section, else ``forecast``."""
+    return "all" if scenario.crisis is not None else "forecast"

@@ -59,7 +59,7 @@ def correlate(u: FloatArray, correlation: FloatArray | None) -> FloatArray:
     """Impose a rank correlation through a Gaussian copula (Iman & Conover 1982 spirit)."""
     if correlation is None:
         return u
-    chol = np.linalg.cholesky(correlation)
+    chol = np.asarray(np.linalg.cholesky(correlation), dtype=np.float64)
     z = _rows_times(stats.norm.ppf(np.clip(u, 1e-16, 1 - 1e-16)), chol.T)
     return np.asarray(stats.norm.cdf(z), dtype=float)
 

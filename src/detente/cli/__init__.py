@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from detente import __version__
-from detente.cli import crisis_cmd, forecast_cmd, scenario_cmds, sensitivity_cmd, whatif_cmd
+from detente.cli import (
+    crisis_cmd,
+    forecast_cmd,
+    scenario_cmds,
+    sensitivity_cmd,
+    sweep_cmds,
+    whatif_cmd,
+)
 from detente.cli.common import EXIT_FAILURE, err_console
 
 app = typer.Typer(
@@ -44,6 +51,8 @@ app.command()(forecast_cmd.forecast)
 app.command()(crisis_cmd.crisis)
 app.command()(sensitivity_cmd.sensitivity)
 app.command()(whatif_cmd.whatif)
+app.command()(sweep_cmds.sweep)
+app.add_typer(sweep_cmds.runs_app, name="runs")
 
 
 def main() -> None:

@@ -44,7 +44,7 @@ from detente.cli.common import (
     parse_pairs,
     user_errors,
 )
-from detente.evaluate import EVALUATORS
+from detente.evaluate import EVALUATORS, default_evaluator
 from detente.scenario import load
 from detente.sweep import (
     DEFAULT_CHUNK,
@@ -98,7 +98,9 @@ def sweep(
                               "(forecast: every one given; default compromise).")] = None,
     evaluate: Annotated[str | None, typer.Option(
         "--evaluate", "-e", show_default=False,
-        help=f"What to compute per draw: {', '.join(EVALUATORS)}. Default: forecast.")] = None,
+        help=f"What to compute per draw: {', '.join(EVALUATORS)}. Default: all (negotiation "
+             "forecast and crisis analysis) when the scenario has a crisis section, else "
+             "forecast.")] = None,
     eval_set: Annotated[list[str] | None, typer.Option(
         "--eval-set", metavar="KEY=VALUE",
         help="An evaluator setting (its keyword argument; JSON values), repeatable.")] = None,
@@ -141,7 +143,7 @@ def sweep(
                                       chunk_size=chunk_size, progress=bar)
         else:
             s = load(scenario)
-            name = evaluate or "forecast"
+            name = evaluate or default_evaluator(s)
             settings = _evaluator_settings(name, model, eval_set)
             pairs = _correlations(correlate)
             with bar:

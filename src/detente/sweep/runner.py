@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from detente.api import versions as library_versions
-from detente.evaluate import EVALUATORS, Evaluator
+from detente.evaluate import EVALUATORS, Evaluator, default_evaluator
 from detente.models.base import FloatArray
 from detente.sampling import correlation_matrix, uncertain_inputs
 from detente.scenario import Scenario, load, loads
@@ -232,7 +232,7 @@ def plan_chunks(draws: int, stored: Sequence[Chunk], chunk_size: int) -> list[Ch
 
 
 def run_sweep(scenario: Scenario | str | Path | None = None, *, draws: int = DEFAULT_DRAWS,
-              seed: int = 0, evaluator: str | Evaluator = "forecast",
+              seed: int = 0, evaluator: str | Evaluator | None = None,
               settings: Mapping[str, Any] | None = None,
               backend: str | Backend | None = None, workers: int | None = None,
               dask: str | None = None, chunk_size: int = DEFAULT_CHUNK,
@@ -242,7 +242,8 @@ def run_sweep(scenario: Scenario | str | Path | None = None, *, draws: int = DEF
     ``evaluator`` and store inputs and outputs of every draw in the run database ``db``.
 
     ``scenario`` is a :class:`Scenario`, a built-in name or a file (default ``ukraine-2022``);
-    ``evaluator`` a registered name (``settings`` are its keyword arguments, e.g.
+    ``evaluator`` a registered name (default: ``all`` for a scenario with a crisis
+    section, else ``forecast``; ``settings`` are its keyword arguments, e.g.
     ``{"models": ["compromise", "median"]}`` for ``forecast``) or an :class:`Evaluator`;
     ``backend`` ``inprocess`` (default), ``processes`` or ``dask`` (``dask`` = ``local[:W]``
     or ``tcp://host:8786``); ``correlate`` maps pairs of input names to a rank correlation.
@@ -253,6 +254,8 @@ def run_sweep(scenario: Scenario | str | Path | None = None, *, draws: int = DEF
     """
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
+    if evaluator is None:
+        evaluator = default_evaluator(scenario)
     if draws < 1:
         raise SweepError("--draws must be at least 1")
     if not 0 <= seed <= MAX_SEED:

@@ -119,8 +119,9 @@ def whatif(scenario: Scenario | str | Path | None = None, *, target: float = 0.1
     (common random numbers); ``check_draws`` fresh draws (after those, same seed) re-check
     the frontier. ``fix`` holds levers (lever or issue id -> value); ``free`` limits the search
     to the levers named; ``budget`` caps the cost. Offers only concede (from the status quo
-    towards the challenger) unless ``demands`` lets them ask for more than the status quo. ``effort`` scales the optimiser's
-    generations; ``workers`` splits each population over threads (same answer).
+    towards the challenger) unless ``demands`` lets them ask for more than the status quo.
+    ``effort`` scales the optimiser's generations; ``workers`` splits each population over
+    threads (same answer).
     ``sobol_samples`` (a power of two; 0 to skip) sizes the fragility analysis.
     """
     s = scenario if isinstance(scenario, Scenario) else load(scenario)
