@@ -356,10 +356,14 @@ class _ProgressBar:
 
 def _final_line(result: SweepResult, bar: _ProgressBar) -> None:
     info = result.info
+    if bar.task is None:  # nothing was computed: a resume of a complete run
+        err_console.print(f"run {info.run_id} was already {info.status}: "
+                          f"{info.draws_done:,} draws in {result.db}", markup=False,
+                          soft_wrap=True)
+        return
     new = info.draws_done - bar.first
     rate = f" ({new / info.seconds:,.0f} draws/s)" if info.seconds > 0 and new > 0 else ""
-    verb = "complete" if info.status == "complete" else info.status
-    err_console.print(f"run {info.run_id} {verb}: {info.draws_done:,} draws, "
+    err_console.print(f"run {info.run_id} {info.status}: {info.draws_done:,} draws, "
                       f"{info.seconds:.1f} s{rate}, stored in {result.db}",
                       markup=False, soft_wrap=True)
 
