@@ -1,7 +1,7 @@
 """Sweep throughput and memory: draws per second, wall time and peak RSS per backend.
 
     python benchmarks/bench_sweep.py                      # 100,000 draws of ukraine-2022
-    python benchmarks/bench_sweep.py --draws 20000 --evaluate crisis
+    python benchmarks/bench_sweep.py --evaluate all        # forecast + crisis analysis
     python benchmarks/bench_sweep.py --only inprocess processes:2
 
 Each configuration runs in a fresh Python process, so its peak RSS is its own: the driver's,
@@ -90,7 +90,7 @@ def main() -> None:
     parser.add_argument("--scenario", default="ukraine-2022")
     parser.add_argument("--draws", type=int, default=100_000)
     parser.add_argument("--evaluate", default="forecast",
-                        help="evaluator name (forecast, crisis, ...)")
+                        help="evaluator name (forecast, crisis, all, ...)")
     parser.add_argument("--model", action="append",
                         help="model(s) for the evaluator's models setting, repeatable")
     parser.add_argument("--chunk-size", type=int, default=10_000,
