@@ -394,7 +394,8 @@ class Store:
 
     def frame(self, info: RunInfo, columns: Sequence[str] | None = None) -> pd.DataFrame:
         """A run's draws in draw order as a pandas DataFrame (``draw`` plus ``columns``)."""
-        return self.con.sql(self._select(info, columns)).df()
+        frame: pd.DataFrame = self.con.sql(self._select(info, columns)).df()
+        return frame
 
     def arrays(self, info: RunInfo, columns: Sequence[str]) -> dict[str, FloatArray]:
         """Columns of a run as float arrays in draw order (what summaries need)."""
