@@ -104,7 +104,7 @@ def test_defaults_are_ktab_csv_defaults() -> None:
         "state_transitions": "Deterministic", "big_r_range": "Mid",
         "big_r_adjust": "OneThird", "third_party_commit": "SemiCommit",
         "inter_vec_brgn": "S2P2", "bargn_model": "InitOnlyInterp", "min_iterations": 2,
-        "max_iterations": 100, "min_delta_ratio": 0.02}
+        "max_iterations": 100, "min_delta_ratio": 0.02, "share_saliences": True}
     with pytest.raises(ValidationError):
         smp.Config(voting_rule="Proportional")
     with pytest.raises(ValidationError):

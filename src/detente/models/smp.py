@@ -75,13 +75,21 @@ class Config(ModelConfig):
         0.02, gt=0, description="stop when movement of the last turn / (first turn's + 1e-4) "
         "falls below this")
 
+    share_saliences: bool = Field(
+        True, description="when an actor's saliences sum to more than 100 %, divide them by "
+        "their sum: detente scores each issue's salience on its own 0-100 scale, KTAB reads "
+        "saliences as shares of one actor's attention; sums within KTAB's limit are untouched, "
+        "so KTAB's files run exactly as in KTAB. False refuses such input, as KTAB does")
+
     def options(self) -> core.Options:
         """The numerics' options."""
-        return core.Options(**self.model_dump())
+        return core.Options(**self.model_dump(exclude={"share_saliences"}))
 
 
-def _normalised(arrays: ScenarioArrays) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """Positions on [0, 1], saliences, capabilities; raises where KTAB would refuse the input."""
+def _normalised(arrays: ScenarioArrays, share_saliences: bool = True
+                ) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Positions on [0, 1], saliences, capabilities; raises where KTAB would refuse the input
+    (saliences summing past 100 % are first scaled to shares when ``share_saliences``)."""
     n = arrays.n_actors
     if n < KTAB_MIN_ACTORS:
         raise ModelInputError(f"SMP needs at least {KTAB_MIN_ACTORS} actors, got {n}")
@@ -92,6 +100,9 @@ def _normalised(arrays: ScenarioArrays) -> tuple[FloatArray, FloatArray, FloatAr
     if np.any(x < -1e-9) or np.any(x > 1 + 1e-9):
         raise ModelInputError("SMP needs every position within its issue's bounds")
     sal = np.asarray(arrays.salience, dtype=float)
+    if share_saliences:
+        total = sal.sum(axis=-1, keepdims=True)
+        sal = np.where(total > 1.0, sal / np.where(total > 0, total, 1.0), sal)
     cap = np.asarray(arrays.capability, dtype=float)
     if np.any(sal < 0) or np.any(sal.sum(axis=1) <= 0) or np.any(sal.sum(axis=1) > 1 + 1e-9):
         raise ModelInputError("SMP needs saliences >= 0 whose sum per actor lies in (0, 100 %]")
@@ -110,7 +121,7 @@ def solve(arrays: ScenarioArrays, config: Config, rng: np.random.Generator) -> S
     """Run the SMP to its stopping rule on one scenario (``_smp_core.run``)."""
     if arrays.batched:
         raise ValueError("solve takes unbatched arrays; use forecast_batch for draws")
-    x0, sal, cap = _normalised(arrays)
+    x0, sal, cap = _normalised(arrays, config.share_saliences)
     res = core.run(x0, sal, cap, config.options(), rng)
     span = arrays.upper - arrays.lower
     xs = np.stack(res.positions)                       # (turns, n, k) on [0, 1]
@@ -152,7 +163,7 @@ def forecast_batch(arrays: ScenarioArrays, config: Config, rng: np.random.Genera
     span = arrays.upper - arrays.lower
     out = np.empty((arrays.capability.shape[0], arrays.n_issues))
     for b in range(out.shape[0]):
-        x0, sal, cap = _normalised(arrays.draw(b))
+        x0, sal, cap = _normalised(arrays.draw(b), config.share_saliences)
         res = core.run(x0, sal, cap, opt, rng)
         out[b] = arrays.lower + _expected_position(res.states[-1], res.positions[-1]) * span
     return out
