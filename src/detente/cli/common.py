@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import enum
 import json
+import math
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -68,6 +69,20 @@ def parse_pairs(pairs: list[str] | None, what: str) -> dict[str, str]:
         if not sep or not key.strip():
             fail(f"{what} {pair!r} is not of the form name=value")
         out[key.strip()] = value.strip()
+    return out
+
+
+def number_pairs(pairs: list[str] | None, option: str) -> dict[str, float]:
+    """``--option name=value`` pairs whose values must be finite numbers."""
+    out: dict[str, float] = {}
+    for key, text in parse_pairs(pairs, option).items():
+        try:
+            value = float(text)
+        except ValueError:
+            fail(f"{option} {key}={text!r}: {text!r} is not a number")
+        if not math.isfinite(value):
+            fail(f"{option} {key}={text!r}: give a finite number")
+        out[key] = value
     return out
 
 

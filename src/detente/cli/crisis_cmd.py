@@ -4,7 +4,6 @@ offer. The integrated analysis of a scenario's ``crisis:`` section
 
 from __future__ import annotations
 
-import math
 from typing import Annotated
 
 import typer
@@ -19,8 +18,7 @@ from detente.cli.common import (
     ScenarioArg,
     SeedOpt,
     emit,
-    fail,
-    parse_pairs,
+    number_pairs,
     user_errors,
 )
 from detente.crisis.analysis import CrisisResult
@@ -53,8 +51,8 @@ def crisis(
     with user_errors():
         s = load(scenario)
         registry.get(model)
-        offers = {k: _number(v, "--offer", k) for k, v in parse_pairs(offer, "offer").items()}
-        levers = {k: _number(v, "--lever", k) for k, v in parse_pairs(lever, "lever").items()}
+        offers = number_pairs(offer, "--offer")
+        levers = number_pairs(lever, "--lever")
         result = api.crisis_analysis(s, offer=offers, levers=levers, model=model, draws=draws,
                                      seed=seed)
 
@@ -62,16 +60,6 @@ def crisis(
         crisis_tables(result, s, console)
 
     emit(fmt, output, as_json=result.to_json, as_table=table)
-
-
-def _number(text: str, option: str, key: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        fail(f"{option} {key}={text!r}: {text!r} is not a number")
-    if not math.isfinite(value):
-        fail(f"{option} {key}={text!r}: give a finite number")
-    return value
 
 
 def _p(x: float) -> str:

@@ -4,7 +4,6 @@ defending side versus P(war) (:mod:`detente.whatif`)."""
 
 from __future__ import annotations
 
-import math
 import time
 from pathlib import Path
 from types import TracebackType
@@ -32,8 +31,7 @@ from detente.cli.common import (
     SeedOpt,
     emit,
     err_console,
-    fail,
-    parse_pairs,
+    number_pairs,
     user_errors,
 )
 from detente.scenario import Scenario, load
@@ -81,7 +79,7 @@ def whatif(
         if plot is not None:
             plot_format(plot)
         s = load(scenario)
-        fixed = {k: _number(v, k) for k, v in parse_pairs(fix, "--fix").items()}
+        fixed = number_pairs(fix, "--fix")
         start = time.perf_counter()
         with _Bar(err_console) as bar:
             result = api.whatif(s, target=target, draws=draws, seed=seed, fix=fixed,
@@ -97,16 +95,6 @@ def whatif(
         whatif_tables(result, s, console)
 
     emit(fmt, output, as_json=result.to_json, as_table=table)
-
-
-def _number(text: str, key: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        fail(f"--fix {key}={text!r}: {text!r} is not a number")
-    if not math.isfinite(value):
-        fail(f"--fix {key}={text!r}: give a finite number")
-    return value
 
 
 class _Bar:
