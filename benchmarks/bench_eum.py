@@ -16,15 +16,14 @@ the whole ``run_model`` path (result object, JSON-ready diagnostics) on the EC c
 
 from __future__ import annotations
 
-import sys
 import time
 import tracemalloc
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _cases import reference_dir, synthetic
 
 from detente.models import eum
 from detente.models.base import ScenarioArrays, run_model, scenario_arrays
@@ -33,20 +32,8 @@ from detente.scenario import load
 READINGS = ("paper", "scholz-code")
 
 
-def reference_dir() -> Path:
-    if len(sys.argv) > 1:
-        return Path(sys.argv[1])
-    return Path(__file__).resolve().parents[2] / "shared" / "reference"
 
 
-def synthetic(n: int, seed: int = 480) -> ScenarioArrays:
-    """A seeded random issue: positions 0..100, capabilities 1..100, saliences 0.1..1."""
-    rng = np.random.default_rng(seed)
-    return ScenarioArrays(
-        actor_ids=tuple(f"a{i}" for i in range(n)), issue_ids=("x",),
-        capability=rng.uniform(1, 100, n), position=rng.uniform(0, 100, (n, 1)),
-        salience=rng.uniform(0.1, 1.0, (n, 1)), lower=np.zeros(1), upper=np.full(1, 100.0),
-        status_quo=np.full(1, np.nan))
 
 
 def batch_of(arrays: ScenarioArrays, draws: int, seed: int = 1) -> ScenarioArrays:
@@ -97,7 +84,7 @@ def main() -> None:
         "SOE-Competitive (34)": scenario_arrays(load(ref / "ktab" / "SOE-Competitive.csv")),
         "dummyData-a080 (80)": scenario_arrays(load(ref / "ktab" / "dummyData-a080.csv")),
         "dummyData-a160 (160)": scenario_arrays(load(ref / "ktab" / "dummyData-a160.csv")),
-        "synthetic (480)": synthetic(480),
+        "synthetic (480)": synthetic(480, capability=(1.0, 100.0), decimals=None),
     }
     rng = np.random.default_rng(0)
     print(f"{'case':28s} {'reading':12s} {'time':>12s} {'+diag':>12s} {'peak':>10s}")

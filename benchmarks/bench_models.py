@@ -20,20 +20,12 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _cases import synthetic
 
 from detente.models import MODELS
 from detente.models.base import ModelInfo, ScenarioArrays, scenario_arrays
 from detente.sampling import draw
 from detente.scenario import load
-
-
-def synthetic(n: int, seed: int = 480) -> ScenarioArrays:
-    rng = np.random.default_rng(seed)
-    return ScenarioArrays(
-        actor_ids=tuple(f"a{i}" for i in range(n)), issue_ids=("x",),
-        capability=rng.uniform(10, 200, n), position=np.round(rng.uniform(0, 100, (n, 1)), 2),
-        salience=rng.uniform(0.1, 1.0, (n, 1)), lower=np.zeros(1), upper=np.full(1, 100.0),
-        status_quo=np.full(1, 50.0))
 
 
 def measure(fn: Callable[[], Any]) -> tuple[float, float]:
@@ -59,7 +51,7 @@ def cases(reference: Path) -> dict[str, ScenarioArrays]:
         out[name] = ScenarioArrays(arrays.actor_ids, arrays.issue_ids, arrays.capability,
                                    arrays.position, arrays.salience, arrays.lower,
                                    arrays.upper, (arrays.lower + arrays.upper) / 2)
-    out["synthetic (480)"] = synthetic(480)
+    out["synthetic (480)"] = synthetic(480, status_quo=50.0)
     return out
 
 

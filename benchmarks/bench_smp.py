@@ -18,35 +18,18 @@ README). No assertions: this only prints. Usage::
 from __future__ import annotations
 
 import resource
-import sys
 import time
 import tracemalloc
 from collections.abc import Callable
 from functools import partial
-from pathlib import Path
 from typing import Any
 
 import numpy as np
+from _cases import reference_dir, synthetic
 
 from detente.models import smp
 from detente.models.base import ScenarioArrays, run_model, scenario_arrays
 from detente.scenario import load
-
-
-def reference_dir() -> Path:
-    if len(sys.argv) > 1:
-        return Path(sys.argv[1])
-    return Path(__file__).resolve().parents[2] / "shared" / "reference"
-
-
-def synthetic(n: int, seed: int = 480) -> ScenarioArrays:
-    """A seeded random issue: positions 0..100, capabilities 10..200, saliences 0.1..1."""
-    rng = np.random.default_rng(seed)
-    return ScenarioArrays(
-        actor_ids=tuple(f"a{i}" for i in range(n)), issue_ids=("x",),
-        capability=rng.uniform(10, 200, n), position=np.round(rng.uniform(0, 100, (n, 1)), 2),
-        salience=rng.uniform(0.1, 1.0, (n, 1)), lower=np.zeros(1), upper=np.full(1, 100.0),
-        status_quo=np.full(1, np.nan))
 
 
 def perturbed(arrays: ScenarioArrays, draws: int, seed: int = 1) -> ScenarioArrays:

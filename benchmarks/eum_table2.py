@@ -14,10 +14,10 @@ Prints Markdown (the tables of docs/models/eum.md). Usage::
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import numpy as np
+from _cases import reference_dir
 
 from detente.models import eum
 from detente.models.base import ForecastResult, run_model
@@ -28,10 +28,6 @@ TABLE2_MEAN = [7.4, 7.5, 7.6, 7.3, 7.3, 7.4, 7.5, 7.6]
 ROUNDS = len(TABLE2_MEDIAN)
 
 
-def reference_dir() -> Path:
-    if len(sys.argv) > 1:
-        return Path(sys.argv[1])
-    return Path(__file__).resolve().parents[2] / "shared" / "reference"
 
 
 def run(reading: str, ref: Path) -> ForecastResult:
