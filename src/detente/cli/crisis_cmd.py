@@ -98,7 +98,7 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     t.add_column("issue", no_wrap=True)
     for col in ("status quo", "defenders' terms", "offer", "applied", "optimal",
                 f"{challenger}'s demand"):
-        t.add_column(col, justify="right")
+        t.add_column(col.replace(" ", "\n"), justify="right")
     for o in r.offer:
         t.add_row(o.issue + ("" if o.divisible else "*"),
                   "" if o.status_quo is None else f"{o.status_quo:g}",
@@ -114,7 +114,7 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     t.add_column("offer", no_wrap=True)
     for col in ("t", "P(war)", "commitment", f"{challenger} wants war", "defenders want war",
                 "E[V] defenders"):
-        t.add_column(col, justify="right")
+        t.add_column(col.replace(" ", "\n"), justify="right")
     for ref in r.references:
         t.add_row(_short_label(ref.label), "" if ref.t is None else f"{ref.t:.2f}",
                   _p(ref.p_war), _p(ref.p_commitment), _pct(ref.share_challenger_prefers_war),
@@ -126,7 +126,7 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
                     "offer, in units of the party's stakes)", title_justify="left")
     t.add_column("party", no_wrap=True)
     for col in ("share of draws", "mean margin", "mean margin if war", "counts"):
-        t.add_column(col, justify="right")
+        t.add_column(col.replace(" ", "\n"), justify="right")
     for p in r.parties:
         label = "defending side" if p.role == "defending side" else p.name
         t.add_row(label, _pct(p.share_prefers_war), f"{p.mean_margin:+.3f}",
