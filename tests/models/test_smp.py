@@ -49,9 +49,10 @@ def _positions(path: Path, actors: list[str], n_issues: int) -> np.ndarray:
     order = list(dict.fromkeys(df["actor"]))
     assert len(order) == len(actors)
     index = {name: i for i, name in enumerate(order)}
-    out = np.full((df["turn"].max() + 1, len(actors), n_issues), np.nan)
-    for row in df.itertuples():
-        out[row.turn, index[row.actor], row.dim] = row.pos_0_100
+    turn = df["turn"].to_numpy(dtype=int)
+    actor = np.array([index[name] for name in df["actor"]], dtype=int)
+    out = np.full((int(turn.max()) + 1, len(actors), n_issues), np.nan)
+    out[turn, actor, df["dim"].to_numpy(dtype=int)] = df["pos_0_100"].to_numpy(dtype=float)
     assert not np.isnan(out).any()
     return out
 
