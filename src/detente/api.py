@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import platform
 from collections.abc import Mapping, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,16 +33,23 @@ __all__ = ["ForecastReport", "convert", "crisis_analysis", "forecast", "load", "
            "versions", "whatif"]
 
 
-def versions() -> dict[str, str]:
-    """Versions of detente and of the libraries that shape its numbers, stored with results."""
+def versions(*extra: str) -> dict[str, str]:
+    """Versions of detente and of the libraries that shape its numbers, stored with results;
+    ``extra`` names further installed distributions to record (e.g. ``"SALib"``)."""
+    from importlib.metadata import PackageNotFoundError, version
+
     import pydantic
     import scipy
 
     from detente import __version__
 
-    return {"detente": __version__, "python": platform.python_version(),
-            "numpy": np.__version__, "scipy": scipy.__version__,
-            "pydantic": pydantic.__version__}
+    out = {"detente": __version__, "python": platform.python_version(),
+           "numpy": np.__version__, "scipy": scipy.__version__,
+           "pydantic": pydantic.__version__}
+    for dist in extra:
+        with suppress(PackageNotFoundError):
+            out[dist] = version(dist)
+    return out
 
 
 class ForecastReport(BaseModel):

@@ -42,7 +42,6 @@ import json
 import math
 import warnings
 from collections.abc import Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -50,6 +49,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
+from detente import report
+from detente.api import versions
 from detente.evaluate import EVALUATORS, Evaluator
 from detente.models.base import FloatArray
 from detente.sampling import Input, from_matrix, uncertain_inputs
@@ -85,7 +86,6 @@ INDEX_KEYS: dict[str, tuple[str, ...]] = {
 }
 RANK_KEY: dict[str, str] = {"sobol": "ST", "morris": "mu_star"}
 _CONF_OF: dict[str, str] = {"S1": "S1_conf", "ST": "ST_conf", "mu_star": "mu_star_conf"}
-_PLOT_SUFFIXES = (".png", ".svg")
 _CONSTANT_RTOL = 1e-12  # an output whose range is below this (relative) does not vary
 
 
@@ -305,7 +305,7 @@ def analyse(scenario: Scenario | str | Path | None = None, *,
         resamples=resamples,
         inputs=[InputInfo(name=i.name, label=_label(s, i), distribution=i.quantity.describe())
                 for i in chosen],
-        outputs=analysed, skipped=skipped, versions=_versions())
+        outputs=analysed, skipped=skipped, versions=versions("SALib", "matplotlib"))
 
 
 def fragile(result: SensitivityResult, output: str | None = None,
@@ -335,11 +335,7 @@ def fragile(result: SensitivityResult, output: str | None = None,
 
 def plot_format(path: Path) -> str:
     """``png`` or ``svg`` from a plot file's suffix; a clear error otherwise."""
-    suffix = path.suffix.lower()
-    if suffix not in _PLOT_SUFFIXES:
-        raise SensitivityError(f"cannot tell the plot format from {path.name!r}; use a file "
-                               f"ending in {' or '.join(_PLOT_SUFFIXES)}")
-    return suffix[1:]
+    return report.plot_format(path, SensitivityError)
 
 
 # -- pieces of analyse -----------------------------------------------------------------------
@@ -523,17 +519,6 @@ def _jsonable(settings: dict[str, Any]) -> dict[str, Any]:
     except (TypeError, ValueError):
         return {"repr": repr(settings)}
 
-
-def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    from detente.api import versions
-
-    out = versions()
-    for dist in ("SALib", "matplotlib"):
-        with suppress(PackageNotFoundError):
-            out[dist] = version(dist)
-    return out
 
 
 def _skipped_note(skipped: dict[str, str]) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import suppress
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -19,6 +18,7 @@ from typing import TypeVar
 
 import numpy as np
 
+from detente.api import versions
 from detente.crisis.analysis import (
     MECHANISMS,
     CrisisInputs,
@@ -190,7 +190,7 @@ def _answer(s: Scenario, sample: Draws, inputs: CrisisInputs, space: Space, mode
     cloud = [(float(c_all[i]), float(p_all[i])) for i in range(0, p_all.size, stride)]
     result = WhatIfResult(
         scenario=s.id, title=s.title, seed=seed, draws=draws, check_draws=check_draws,
-        target=target, budget=budget, versions=_versions(), free=space.free,
+        target=target, budget=budget, versions=versions("SALib", "matplotlib"), free=space.free,
         held=dict(space.sources), current=current, frontier=frontier,
         recommended=recommended, lowest=lowest, reachable=recommended is not None,
         reason=None, headline="", evaluations=model.archive.size,
@@ -536,17 +536,6 @@ def _concession(s: Scenario, issue_id: str) -> Lever | None:
 
 # -------------------------------------------------------------------------------- words
 
-
-def _versions() -> dict[str, str]:
-    from importlib.metadata import PackageNotFoundError, version
-
-    from detente.api import versions
-
-    out = versions()
-    for dist in ("SALib", "matplotlib"):
-        with suppress(PackageNotFoundError):
-            out[dist] = version(dist)
-    return out
 
 
 def _notes(s: Scenario, space: Space, draws: int, check_draws: int, refuted: int, *,

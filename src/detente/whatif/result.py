@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from detente import report
 from detente.crisis.analysis import MechanismShare
 from detente.whatif.space import WhatIfError
 
@@ -16,7 +17,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Bundle", "Dependence", "LeverSetting", "SearchRun", "WhatIfResult"]
 
-_PLOT_SUFFIXES = (".png", ".svg")
 
 
 class _Model(BaseModel):
@@ -188,11 +188,7 @@ class WhatIfResult(_Model):
 
 def plot_format(path: Path) -> str:
     """``png`` or ``svg`` from a plot file's suffix; a clear error otherwise."""
-    suffix = path.suffix.lower()
-    if suffix not in _PLOT_SUFFIXES:
-        raise WhatIfError(f"cannot tell the plot format from {path.name!r}; use a file "
-                          f"ending in {' or '.join(_PLOT_SUFFIXES)}")
-    return suffix[1:]
+    return report.plot_format(path, WhatIfError)
 
 
 def _figure(r: WhatIfResult) -> Any:
