@@ -10,12 +10,14 @@ import numpy as np
 
 from detente.models.base import ScenarioArrays
 
+SHIPPED_REFERENCE = Path(__file__).resolve().parents[1] / "tests" / "data" / "reference"
+
 
 def reference_dir() -> Path:
-    """The first command-line argument, else ``../shared/reference`` beside the repository."""
+    """The first command-line argument, else the copy shipped in ``tests/data/reference``."""
     if len(sys.argv) > 1 and not sys.argv[1].startswith("-"):
         return Path(sys.argv[1])
-    return Path(__file__).resolve().parents[2] / "shared" / "reference"
+    return SHIPPED_REFERENCE
 
 
 def synthetic(n: int, *, seed: int = 480, capability: tuple[float, float] = (10.0, 200.0),

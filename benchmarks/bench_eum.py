@@ -11,7 +11,7 @@ actors, a summary beyond). ``peak`` is the largest memory numpy and Python alloc
 one run without diagnostics (tracemalloc, measured in a separate run). The last lines time
 the whole ``run_model`` path (result object, JSON-ready diagnostics) on the EC case. Usage::
 
-    python benchmarks/bench_eum.py [path/to/shared/reference]
+    python benchmarks/bench_eum.py [path/to/reference]
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ batch of 1,000 joint draws of ``ukraine-2022`` through ``forecast_batch``. One r
 (the models are deterministic); ``peak`` is tracemalloc's high-water mark of a second run.
 Prints only; nothing here asserts on time. Usage::
 
-    python benchmarks/bench_models.py [path/to/shared/reference] [--skip-batch MODEL ...]
+    python benchmarks/bench_models.py [path/to/reference] [--skip-batch MODEL ...]
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from _cases import synthetic
+from _cases import SHIPPED_REFERENCE, synthetic
 
 from detente.models import MODELS
 from detente.models.base import ModelInfo, ScenarioArrays, scenario_arrays
@@ -67,7 +67,7 @@ def run_case(info: ModelInfo, arrays: ScenarioArrays) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("reference", nargs="?",
-                        default=Path(__file__).resolve().parents[2] / "shared" / "reference",
+                        default=SHIPPED_REFERENCE,
                         type=Path)
     parser.add_argument("--skip-batch", nargs="*", default=[],
                         help="models to leave out of the 1,000-draw batch")

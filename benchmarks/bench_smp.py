@@ -12,7 +12,7 @@ process's resident-set high-water mark so far. For comparison, KTAB's C++ (relea
 2 cores, no SQLite) needs 9.0 s for SOE-Competitive and 90 s for dummyData-a080 (reference
 README). No assertions: this only prints. Usage::
 
-    python benchmarks/bench_smp.py [path/to/shared/reference]
+    python benchmarks/bench_smp.py [path/to/reference]
 """
 
 from __future__ import annotations

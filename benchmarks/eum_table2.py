@@ -8,7 +8,7 @@ replication of Scholz's program, dmasad/bdm-scholz-expected-utility-model d7c7bb
 
 Prints Markdown (the tables of docs/models/eum.md). Usage::
 
-    python benchmarks/eum_table2.py [path/to/shared/reference]
+    python benchmarks/eum_table2.py [path/to/reference]
 """
 
 from __future__ import annotations

@@ -4,10 +4,10 @@ Sources checked against:
 
 * ``ukraine-2022``: Council on Foreign Relations, "Can U.S.-Russia Diplomacy Ease Ukraine
   Tensions?", In Brief, January 2022 (CC BY-NC-ND 4.0), held unmodified in
-  ``shared/sources/cfr-in-brief-2022-01-us-russia-diplomacy.txt``.
+  ``detente/scenario/builtin/sources/cfr-in-brief-2022-01-us-russia-diplomacy.txt``.
 * ``ec-emissions-1994``: Scholz, Calbert & Smith (2011), "Unravelling Bueno De Mesquita's
   group decision model", Table 1 (from Bueno de Mesquita 1994, p. 78), held as
-  ``shared/reference/eum/ExampleActors.csv`` (saliences there as fractions).
+  ``tests/data/reference/eum/ExampleActors.csv`` (saliences there as fractions).
 """
 
 from __future__ import annotations
