@@ -37,10 +37,10 @@ def test_altered_file_is_refused(tmp_path: Path) -> None:
         shutil.copy(f, tmp_path / f.name)
     with (tmp_path / "icb2v14.csv").open("a") as fh:
         fh.write("\n")
-    with pytest.raises(ValueError, match="icb2v14.csv.*altered"):
+    with pytest.raises(ValueError, match=r"icb2v14\.csv.*altered"):
         load_icb(tmp_path)
 
 
 def test_missing_file_is_named(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="icb1v14.csv: ICB file not found"):
+    with pytest.raises(ValueError, match=r"icb1v14\.csv: ICB file not found"):
         load_icb(tmp_path)
