@@ -19,7 +19,11 @@ def test_seeded_outputs_identical_to_manifest(tmp_path: object) -> None:
     assert set(expected) == {"crisis.json", "forecast-all.json", "forecast-all-ec.json",
                              "sweep.json", "sweep-draws.csv", "sensitivity.json",
                              "whatif.json"}
-    assert seeded_outputs.compare() == []
+    differ = seeded_outputs.compare()
+    assert differ == [], (
+        f"seeded outputs differ from tests/data/seeded_outputs.sha256: {differ}. A refactoring "
+        "must not change them; if your change is MEANT to change results, record the new "
+        "manifest with `python tests/seeded_outputs.py --write` and say so in the commit")
 
 
 def test_volatile_fields_only_are_removed() -> None:
