@@ -65,7 +65,7 @@ def check_quotes(data: Any, lines: dict[RawPath, int], scenario_file: Path) -> l
             continue
         found = source_path(scenario_file, src["file"])
         if found is None:
-            path = ("sources", s, "file")
+            path: RawPath = ("sources", s, "file")
             problems.append(Problem(name, lines.get(path), format_path(path),
                                     f"source text {src['file']!r} not found beside the "
                                     f"scenario or in its sources/ folder"))
