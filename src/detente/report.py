@@ -92,13 +92,29 @@ def forecast_table(report: ForecastReport, scenario: Scenario, console: Console)
     for issue in scenario.issues:
         sq = f"{issue.status_quo.point:g}" if issue.status_quo else ""
         t.add_row(issue.id, f"{issue.scale.low:g}..{issue.scale.high:g}", sq,
-                  *[f"{r.forecast(issue.id):.2f}" for r in report.results])
+                  *[_forecast_cell(r, issue.id) for r in report.results])
     console.print(t)
     for r in report.results:
         if r.rounds:
             console.print(f"[dim]{r.model}: {r.rounds} rounds; stopped: {r.stop_reason}[/]")
+        missed = r.unconverged()
+        if missed:
+            console.print(f"[yellow]{r.model} did not converge[/] on {len(missed)} of "
+                          f"{len(r.issues)} issues ({', '.join(missed)}): it stopped at its "
+                          "round limit; its forecast there (marked *) is where the rounds "
+                          "were cut off, not a settlement")
+    if report.spread:
+        console.print("[bold]Spread across models[/] (lowest to highest forecast):")
+        for sp in report.spread:
+            console.print(f"  {sp.issue}: {sp.describe()}")
     for name, why in report.skipped.items():
         console.print(f"[yellow]{name} not run:[/] {why}")
+
+
+def _forecast_cell(result: ForecastResult, issue_id: str) -> str:
+    """A forecast, starred when the model stopped at its round limit on that issue."""
+    issue = next(i for i in result.issues if i.id == issue_id)
+    return f"{issue.forecast:.2f}" + ("[yellow]*[/]" if issue.converged is False else "")
 
 
 def rounds_table(result: ForecastResult, scenario: Scenario, console: Console,
