@@ -196,7 +196,8 @@ def write_output(path: Path, text: str, *, force: bool = False,
             open(tmp, "w", encoding="utf-8") as f:
         f.write(text)
         f.flush()
-        os.fsync(f.fileno())
+        if stat.S_ISREG(os.fstat(f.fileno()).st_mode):  # on disk before it replaces the old
+            os.fsync(f.fileno())
     err_console.print(f"wrote {path}", soft_wrap=True)
 
 
@@ -224,7 +225,10 @@ def replacing(path: Path, *, force: bool = False,
     protect = list(protect)
     check_output(path, force=force, protect=protect)
     if path.exists() and not _is_regular(path) and not path.is_dir():
-        yield path
+        try:
+            yield path
+        except OSError as exc:
+            fail(f"cannot write {path}: {exc.strerror or exc}")
         return
     target = Path(os.path.realpath(path))  # through a symlink: replace the file it names
     try:
