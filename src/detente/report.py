@@ -99,14 +99,33 @@ def forecast_table(report: ForecastReport, scenario: Scenario, console: Console)
     for issue in scenario.issues:
         sq = f"{issue.status_quo.point:g}" if issue.status_quo else ""
         t.add_row(issue.id, f"{issue.scale.low:g}..{issue.scale.high:g}", sq,
-                  *[f"{r.forecast(issue.id):.2f}" for r in report.results])
+                  *[_forecast_cell(r, issue.id) for r in report.results])
     console.print(t)
     for r in report.results:
         if r.rounds:
             console.print(f"{r.model}: {r.rounds} rounds; stopped: {r.stop_reason}",
                           style="dim")
+        missed = r.unconverged()
+        if missed:
+            console.print(Text.assemble(
+                (f"{r.model} did not converge", "yellow"), f" on {len(missed)} of "
+                f"{len(r.issues)} issues ({', '.join(missed)}): it stopped at its round limit; "
+                "its forecast there (marked *) is where the rounds were cut off, not a "
+                "settlement"))
+    if report.spread:
+        console.print(Text.assemble(("Spread across models", "bold"),
+                                    " (lowest to highest forecast):"))
+        for sp in report.spread:
+            console.print(f"  {sp.issue}: {sp.describe()}")
     for name, why in report.skipped.items():
         console.print(Text.assemble((f"{name} not run:", "yellow"), f" {why}"))
+
+
+def _forecast_cell(result: ForecastResult, issue_id: str) -> Text:
+    """A forecast, starred when the model stopped at its round limit on that issue."""
+    issue = next(i for i in result.issues if i.id == issue_id)
+    return Text.assemble(f"{issue.forecast:.2f}", ("*" if issue.converged is False else "",
+                                                   "yellow"))
 
 
 def rounds_table(result: ForecastResult, scenario: Scenario, console: Console,

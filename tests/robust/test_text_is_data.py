@@ -4,6 +4,7 @@ printed literally: no rich markup, no emoji codes, control characters made visib
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,20 @@ def test_last_resort_handler_prints_any_exception_text(cli: CLI,
     assert run.code == 1
     assert "internal error: RuntimeError: bad [/] text \\x1b[2J :100:" in run.err
     assert "\x1b" not in run.err
+
+
+def test_no_rich_markup_in_terminal_code() -> None:
+    """The consoles print strings literally, so markup in the code would show as brackets:
+    styling is given with ``rich.text.Text`` instead. This catches a ``"[dim]..."`` added
+    to the CLI or the report tables."""
+    import detente.cli
+    import detente.report
+
+    files = [*Path(detente.cli.__file__).parent.glob("*.py"), Path(detente.report.__file__)]
+    found = []
+    for path in files:
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            for literal in re.findall(r"\"[^\"]*\"|'[^']*'", line):
+                if re.search(r"\[/\]|\[/?(bold|dim|italic|red|green|yellow|cyan)\b", literal):
+                    found.append(f"{path.name}:{number}: {literal}")
+    assert not found, "rich markup in console strings (use Text):\n" + "\n".join(found)

@@ -65,9 +65,11 @@ def show(scenario: ScenarioArg = None, fmt: FormatOpt = Format.table,
 
 def validate(file: Annotated[str, typer.Argument(help="Scenario file or built-in name.")],
              strict: Annotated[bool, typer.Option(
-                 "--strict", help="Also flag numbers with neither evidence nor a judgment note."
+                 "--strict", help="Also flag numbers with neither evidence nor a judgment "
+                 "note, and quotes not found word for word in their source's shipped text."
              )] = False) -> None:
     """Check a scenario file; report every problem with its file, line and field."""
+    from detente.scenario.evidence import check_quotes
     from detente.scenario.loader import parse_yaml, read_bytes, resolve
 
     with user_errors():
@@ -77,7 +79,8 @@ def validate(file: Annotated[str, typer.Argument(help="Scenario file or built-in
         path = resolve(file)
         lines: dict[tuple[str | int, ...], int] = {}
         if path.suffix.lower() in (".yaml", ".yml", ".json"):
-            _, lines = parse_yaml(read_bytes(path).decode("utf-8-sig"), str(path))
+            data, lines = parse_yaml(read_bytes(path).decode("utf-8-sig"), str(path))
+            problems += [str(p) for p in check_quotes(data, lines, path)]
         for loc, q in s.quantities():
             if not q.is_supported:
                 line = lines.get(loc)
@@ -87,7 +90,7 @@ def validate(file: Annotated[str, typer.Argument(help="Scenario file or built-in
     for p in problems:
         err_console.print(p, markup=False, soft_wrap=True)
     if problems:
-        fail(f"{len(problems)} unsupported number{'s' if len(problems) != 1 else ''} "
+        fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} with the evidence "
              "(--strict)", EXIT_USAGE)
     n_values = sum(1 for _ in s.quantities())
     typer.echo(f"ok: {s.id}: {len(s.actors)} actors, {len(s.issues)} issues, "
