@@ -1,7 +1,8 @@
 """Shared fixtures. The golden inputs and outputs ship with the tests in
 ``tests/data/reference`` (provenance and licences in its README.md); ``DETENTE_REFERENCE``
 points the tests at another copy. The source texts the built-in scenarios quote ship with the
-package (``detente/scenario/builtin/sources``)."""
+package (``detente/scenario/builtin/sources``), and so do the ICB crisis data the backtest
+scores against (``detente/backtest/data/icb``)."""
 
 from __future__ import annotations
 
@@ -26,7 +27,7 @@ def _reference_dir() -> Path:
 
 @pytest.fixture(scope="session")
 def reference_dir() -> Path:
-    """The folder holding ktab/, eum/ and icb/ golden data (see its README.md)."""
+    """The folder holding ktab/ and eum/ golden data (see its README.md)."""
     return _reference_dir()
 
 
