@@ -14,6 +14,7 @@ from detente.cli import (
     forecast_cmd,
     scenario_cmds,
     sensitivity_cmd,
+    simulate_cmd,
     sweep_cmds,
     whatif_cmd,
 )
@@ -51,6 +52,7 @@ app.command()(forecast_cmd.forecast)
 app.command()(crisis_cmd.crisis)
 app.command()(sensitivity_cmd.sensitivity)
 app.command()(whatif_cmd.whatif)
+app.command()(simulate_cmd.simulate)
 app.command()(sweep_cmds.sweep)
 app.add_typer(sweep_cmds.runs_app, name="runs")
 

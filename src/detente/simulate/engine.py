@@ -241,8 +241,8 @@ class Game:
         core = self.core(rows)
         ready = st.mobilisation[rows] >= 1.0 - 1e-9
         preventive = core.kappa > 1e-9
-        refuse = ~preventive & (core.m_d is not None) & (np.asarray(core.m_d) > TOL)
-        invade = preventive | (~refuse & ready & (core.m_c > TOL))
+        refuse = (core.m_d is not None) & (np.asarray(core.m_d) > TOL) & ~(ready & preventive)
+        invade = ready & ~refuse & (preventive | (core.m_c > TOL))
         c_mv = np.full(rows.size, NONE)
         d_mv = np.full(rows.size, NONE)
         c_mv[invade] = self.index("invade")
@@ -265,11 +265,14 @@ class Game:
         st, cat = self.state, self.setup.catalogue
         ready = st.mobilisation[r] >= 1.0 - 1e-9
         types = self.type_core(r)
-        fight = (types.kappa > 1e-9) | ((types.m_c > TOL) & ready[:, None])
+        # a type facing a commitment problem wants war whatever the offer: it counts as
+        # resolved (its margin at least a hair above zero)
+        margin = np.where(types.kappa > 1e-9, np.maximum(types.m_c, 1e-9), types.m_c)
+        fight = (margin > TOL) & ready[:, None]
         weights = beliefs.condition(st.weights[r], (~fight).astype(np.float64))
         x_next = self.next_offer(r)
         gain = types.m_c - self.type_core(r, offer=x_next).m_c
-        proj = beliefs.project(weights, np.where(fight, 0.0, types.m_c), gain)
+        proj = beliefs.project(weights, np.where(fight, 0.0, margin), gain)
         v_now = np.asarray(core.v_d)[live]
         w_now = np.asarray(core.w_d)[live]
         v_next = self.defender_value(r, x_next)
@@ -285,7 +288,7 @@ class Game:
         sigma_h = np.where(ready, eq.sigma_h, 1.0)
         sigma_h = np.where(rung >= 0, sigma_h, 0.0)
 
-        resolved = core.m_c[live] > TOL
+        resolved = (core.m_c[live] > TOL) | (core.kappa[live] > 1e-9)
         sigma = np.where(resolved, sigma_h, eq.sigma_l)
         signal = u[:, 3 * (t - 1)] < sigma
         conceded = u[:, 3 * (t - 1) + 1] < np.where(signal, eq.yield_signal, eq.yield_none)
@@ -306,7 +309,7 @@ class Game:
         self.end(r[settled], 2, t)
         self.end(r[attack], 1, t)
 
-        type_resolved = (types.m_c > TOL) & ~fight
+        type_resolved = (margin > TOL) & ~fight
         post = beliefs.update(weights, type_resolved, sigma_h, eq.sigma_l, signal)
         st.weights[r] = post
         after = beliefs.resolved_share(post, type_resolved)

@@ -103,12 +103,21 @@ def stage_game(mu: npt.ArrayLike, b: npt.ArrayLike, c: npt.ArrayLike, k: npt.Arr
     case[cred & (k_ >= gap) & (k_ < vl)] = 3
     case[bluff & (k_ >= vl) & (k_ < gap)] = 2
     case[bluff & (k_ < vl) & (rho * gap > k_)] = 4
+    # with no resolved type (mu = 0) a signal comes only from the unresolved type: a credible
+    # one is yielded to (it signals iff k < v_l); a bluff is pressed, so nobody sends one
+    none_h = mu_ <= 0.0
+    case[none_h & bluff] = 5
+    case[none_h & cred] = np.where(k_ < vl, 1, 5)[none_h & cred]
 
     sigma_h = np.select([case == 1, case == 2, case == 4], [1.0, 1.0, 1.0], 0.0)
     sigma_l = np.select([case == 1, case == 3, case == 4], [1.0, 1.0 - ratio, ratio], 0.0)
     yield_signal = np.select([case == 0, credible & ~never, case == 2, case == 4],
                              [1.0, 1.0, 1.0, rho], 0.0)
     yield_none = np.select([case == 0, case == 3], [1.0, y0_semi], 0.0)
+    # with mu = 0 the resolved type is off the path; it plays its best response
+    best_h = (yield_signal * vh + (1.0 - yield_signal) * np.maximum(wh, -a_) - k_
+              > yield_none * vh + (1.0 - yield_none) * np.maximum(wh, 0.0))
+    sigma_h = np.where(none_h, best_h.astype(np.float64), sigma_h)
     with np.errstate(invalid="ignore"):
         p_war = np.select([case == 3, case == 4, case == 5],
                           [mu_ * (1.0 - y0_semi), mu_ * (1.0 - rho), mu_], 0.0)
