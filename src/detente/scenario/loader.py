@@ -22,7 +22,8 @@ import yaml
 
 from detente.scenario.errors import PathPart, ScenarioError, format_path
 from detente.scenario.schema import Scenario
-from detente.scenario.validation import Lines, validate
+from detente.scenario.validation import Lines as Lines  # re-exported: readers use it
+from detente.scenario.validation import validate as validate
 from detente.scenario.yamlread import (
     MAX_DEPTH,
     MAX_NODES,
