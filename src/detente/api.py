@@ -10,48 +10,30 @@
 from __future__ import annotations
 
 import json
-import platform
 from collections.abc import Mapping, Sequence
-from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from detente.models import registry
 from detente.models.base import ForecastResult, ModelInputError, run_model
 from detente.models.compare import IssueSpread, issue_spread
+from detente.models.registry import make_config
+from detente.provenance import versions
 from detente.scenario import Scenario, load
 from detente.scenario.writer import write
 
 if TYPE_CHECKING:
     from detente.crisis.analysis import CrisisResult
     from detente.crisis.curve import OfferCurve
+    from detente.simulate import SimulationResult
     from detente.whatif import WhatIfResult
     from detente.whatif.search import Progress
 
 __all__ = ["ForecastReport", "convert", "crisis_analysis", "forecast", "load", "make_config",
-           "offer_curve", "versions", "whatif"]
-
-
-def versions(*extra: str) -> dict[str, str]:
-    """Versions of detente and of the libraries that shape its numbers, stored with results;
-    ``extra`` names further installed distributions to record (e.g. ``"SALib"``)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    import pydantic
-    import scipy
-
-    from detente import __version__
-
-    out = {"detente": __version__, "python": platform.python_version(),
-           "numpy": np.__version__, "scipy": scipy.__version__,
-           "pydantic": pydantic.__version__}
-    for dist in extra:
-        with suppress(PackageNotFoundError):
-            out[dist] = version(dist)
-    return out
+           "offer_curve", "simulate", "versions", "whatif"]
 
 
 class ForecastReport(BaseModel):
@@ -97,19 +79,6 @@ class ForecastReport(BaseModel):
         import pandas as pd
 
         return pd.concat([r.forecast_frame() for r in self.results], ignore_index=True)
-
-
-def make_config(model: str, settings: Mapping[str, Any] | None = None) -> Any:
-    """A model's config from plain settings (for example from ``--set key=value``)."""
-    info = registry.get(model)
-    try:
-        return info.config(**dict(settings or {}))
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
-                             for e in exc.errors())
-        allowed = ", ".join(info.config.model_fields) or "none"
-        raise ModelInputError(f"bad settings for model {model!r}: {problems} "
-                              f"(settings: {allowed})") from None
 
 
 def forecast(scenario: Scenario | str | Path | None = None,
@@ -223,6 +192,28 @@ def whatif(scenario: Scenario | str | Path | None = None, *, target: float = 0.1
                   budget=budget, check_draws=check_draws, effort=effort,
                   frontier_size=frontier_size, sobol_samples=sobol_samples, workers=workers,
                   demands=demands, progress=progress)
+
+
+def simulate(scenario: Scenario | str | Path | None = None, *, weeks: int = 12,
+             runs: int = 10_000, seed: int = 0, types: int = 128, opening: str = "defenders",
+             mobilisation: float = 0.0, signals: bool = True, model: str = "compromise",
+             catalogue: str | Path | None = None) -> SimulationResult:
+    """Escalation over time (``detente simulate``): the crisis played week by week.
+
+    Each week the challenger signals (mobilisation, threats) or settles or invades, and the
+    defending side concedes or pulls a lever, by the expected values of the crisis core of
+    :func:`crisis_analysis` under its belief, which it updates by Bayes' rule from costly
+    signals. Returns P(war by week t) with intervals, when runs end, the most common paths,
+    the escalation score per week and which signals moved beliefs most. See
+    :mod:`detente.simulate` and ``docs/escalation.md``.
+    """
+    from detente.simulate import simulate as run
+
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    return run(scenario, weeks=weeks, runs=runs, seed=seed, types=types, opening=opening,
+               mobilisation=mobilisation, signals=signals, model=model, catalogue=catalogue,
+               versions=versions())
 
 
 def convert(source: Scenario | str | Path, target: str | Path) -> Path:
