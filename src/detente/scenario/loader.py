@@ -128,8 +128,10 @@ def decode(raw: bytes, path: Path | str) -> str:
 
 def loads(text: str, name: str = "<string>") -> Scenario:
     """Validate detente YAML/JSON text."""
+    from detente.scenario.endmark import check_end
+
     data, lines = parse_yaml(text, name)
-    return validate(data, lines, name)
+    return validate(check_end(data, lines, name, text), lines, name)
 
 
 def parse_yaml(text: str, name: str) -> tuple[Any, Lines]:
