@@ -39,6 +39,7 @@ MAX_BYTES = 10 * 1024 * 1024
 BUILTIN_DIR = Path(__file__).parent / "builtin"
 DEFAULT_SCENARIO = "ukraine-2022"
 
+
 def builtin_names() -> list[str]:
     """Names of the scenarios shipped with detente."""
     return sorted(p.stem for p in BUILTIN_DIR.glob("*.yaml"))
@@ -125,8 +126,10 @@ def decode(raw: bytes, path: Path | str) -> str:
 
 def loads(text: str, name: str = "<string>") -> Scenario:
     """Validate detente YAML/JSON text."""
+    from detente.scenario.endmark import check_end
+
     data, lines = parse_yaml(text, name)
-    return validate(data, lines, name)
+    return validate(check_end(data, lines, name, text), lines, name)
 
 
 def parse_yaml(text: str, name: str) -> tuple[Any, Lines]:
@@ -184,6 +187,8 @@ class _Builder:
                 if key in out:
                     raise ScenarioError.single(self.name, f"key {key!r} appears twice",
                                                key_node.start_mark.line + 1, format_path(path))
+                # a field's line is its key's line (a block mapping value starts below it)
+                self.lines.setdefault((*path, key), key_node.start_mark.line + 1)
                 out[key] = self.build(value_node, (*path, key))
             return out
         if isinstance(node, yaml.SequenceNode):

@@ -5,13 +5,13 @@ parse a file into plain data and the line of each field (``Lines``), and hand bo
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
 from detente.scenario.errors import PathPart, Problem, ScenarioError, format_path
 from detente.scenario.schema import Scenario, cross_check
-from detente.scenario.values import Quantity
 
 __all__ = ["Lines", "validate"]
 
@@ -36,6 +36,9 @@ def validate(data: Any, lines: Lines | None, name: str) -> Scenario:
     if problems or scenario is None:
         problems.sort(key=lambda p: (p.line or 0, p.path))
         raise ScenarioError(_unique(problems))
+    from detente.scenario.checks import warn_degenerate
+
+    warn_degenerate(scenario, lines, name)
     return scenario
 
 
@@ -74,11 +77,13 @@ def _problem(err: Any, data: Any, lines: Lines, name: str) -> Problem:
     return Problem(name, _line(lines, loc), format_path(loc), msg)
 
 
+# what pydantic inserts into error locations for union branches and validators: exact type
+# names or bracketed forms, never a prefix (an issue id may start with "str" or "int")
+_PYDANTIC_LOC = re.compile(r"(float|int|str|bool|Quantity|[a-z-]+\[.*\])")
+
+
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[PathPart, ...]:
-    # pydantic inserts union branch and validator names into locations; drop them
-    return tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(
-        ("function-", "tagged-union", "float", "int", "str", "list[", "dict[", "tuple[",
-         "Quantity")))
+    return tuple(p for p in loc if isinstance(p, int) or not _PYDANTIC_LOC.fullmatch(str(p)))
 
 
 def _short(value: Any) -> str | None:
@@ -107,6 +112,8 @@ def _allowed_keys(loc: tuple[PathPart, ...]) -> list[str]:
 
 
 def _quantity_keys() -> list[str]:
+    from detente.scenario.values import Quantity
+
     return list(Quantity.model_fields)
 
 
