@@ -10,7 +10,7 @@ import pytest
 from tests.robust.conftest import CLI
 
 KTAB = """Test; scen 1,Two dims, 3, 2,
-Actor,Description,Influence,Policy Position,Policy Salience,Competitive Position,Competitive Salience,
+Actor,Description,Influence,Policy Position,Policy Salience,Comp Position,Comp Salience,
 XJ,Xi,100,30,24,20,48,
 LK,Li,60,45,44,65,41,
 ZG,Zhang,35,30,28,15,65,
