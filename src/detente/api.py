@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from detente.models import registry
 from detente.models.base import ForecastResult, ModelInputError, run_model
+from detente.models.compare import IssueSpread, issue_spread
 from detente.scenario import Scenario, load
 from detente.scenario.writer import write
 
@@ -59,7 +60,9 @@ class ForecastReport(BaseModel):
 
         {"scenario": ID, "seed": INT, "actors": [ACTOR_ID, ...], "issues": [ISSUE_ID, ...],
          "versions": {...}, "results": [{"model": NAME, "config": {...},
-         "issues": [{"id": ISSUE_ID, "forecast": NUMBER, "history": [[...], ...]}], ...}]}
+         "issues": [{"id": ISSUE_ID, "forecast": NUMBER, "history": [[...], ...],
+                     "converged": BOOL | null}], "converged": BOOL | null, ...}],
+         "spread": [{"issue": ISSUE_ID, "low": NUMBER, "high": NUMBER, ...}]}
     """
 
     model_config = ConfigDict(frozen=True)
@@ -72,6 +75,8 @@ class ForecastReport(BaseModel):
     versions: dict[str, str]
     results: list[ForecastResult]
     skipped: dict[str, str] = {}
+    #: per issue, how far the models' forecasts lie apart (two or more models)
+    spread: list[IssueSpread] = []
 
     def result(self, model: str) -> ForecastResult:
         for r in self.results:
@@ -134,7 +139,8 @@ def forecast(scenario: Scenario | str | Path | None = None,
             skipped[name] = str(exc)
     return ForecastReport(scenario=scenario.id, title=scenario.title, seed=seed,
                           actors=scenario.actor_ids, issues=scenario.issue_ids,
-                          versions=versions(), results=results, skipped=skipped)
+                          versions=versions(), results=results, skipped=skipped,
+                          spread=issue_spread(results, scenario))
 
 
 def _model_names(models: str | Sequence[str]) -> list[str]:

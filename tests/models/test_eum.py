@@ -361,7 +361,8 @@ def test_run_model_result(ec: Scenario) -> None:
     result = _run(ec)
     assert ForecastResult.from_json(result.to_json()) == result
     (issue,) = result.issues
-    assert len(issue.history) == 11 and result.stop_reason == "issue: max rounds (10)"
+    assert len(issue.history) == 11 and issue.converged is False
+    assert result.stop_reason.startswith("issue: stopped at the 10-round limit")
     # BDM's forecast: the weighted median of the final round
     diag = result.diagnostics["issue"]
     assert issue.forecast == diag["median"][-1] == 7.0

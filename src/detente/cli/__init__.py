@@ -18,7 +18,7 @@ from detente.cli import (
     sweep_cmds,
     whatif_cmd,
 )
-from detente.cli.common import EXIT_FAILURE, err_console
+from detente.cli.common import EXIT_FAILURE, internal_error
 
 app = typer.Typer(
     name="detente",
@@ -64,9 +64,7 @@ def main() -> None:
     except Exception as exc:  # the last guard at the process boundary
         if "--debug" in sys.argv or _env_debug():
             raise
-        err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
-                          "This is a bug in detente; rerun with DETENTE_DEBUG=1 for the "
-                          "traceback and please report it.", markup=True)
+        internal_error(exc)
         sys.exit(EXIT_FAILURE)
 
 

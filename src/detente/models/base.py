@@ -114,6 +114,8 @@ class Solution:
 
     ``history[k]`` is an array (rounds, n_actors) of positions on issue ``k`` in its units,
     round 0 being the initial positions. ``forecast`` has one number per issue.
+    ``converged[k]`` says whether an iterative model met its stopping rule on issue ``k``
+    (False: it stopped at its round limit); ``None`` for a model that does not iterate.
     """
 
     forecast: FloatArray
@@ -121,6 +123,7 @@ class Solution:
     stop_reason: str
     rounds: int
     diagnostics: dict[str, Any] = field(default_factory=dict)
+    converged: list[bool] | None = None
 
 
 class Solver(Protocol):
@@ -160,6 +163,9 @@ class IssueForecast(BaseModel):
     id: str
     forecast: float
     history: list[list[float]]
+    #: False when the model stopped at its round limit on this issue without converging;
+    #: None for a model that does not iterate (closed forms, optimisers)
+    converged: bool | None = None
 
 
 class ForecastResult(BaseModel):
@@ -176,6 +182,13 @@ class ForecastResult(BaseModel):
     stop_reason: str
     rounds: int
     diagnostics: dict[str, Any] = {}
+    #: False when the model stopped at its round limit on at least one issue without
+    #: converging (see each issue's ``converged``); None for a model that does not iterate
+    converged: bool | None = None
+
+    def unconverged(self) -> list[str]:
+        """The issues on which the model stopped at its round limit without converging."""
+        return [i.id for i in self.issues if i.converged is False]
 
     def forecast(self, issue_id: str) -> float:
         for issue in self.issues:
@@ -224,6 +237,8 @@ def run_model(info: ModelInfo, scenario: Scenario, *, config: ModelConfig | None
                               f"scenario {scenario.id!r} has {n}")
     arrays = scenario_arrays(scenario)
     solution = info.solve(arrays, cfg, rng)
+    converged: list[bool | None] = ([None] * arrays.n_issues if solution.converged is None
+                                    else list(solution.converged))
     return ForecastResult(
         model=info.name,
         scenario=scenario.id,
@@ -232,12 +247,14 @@ def run_model(info: ModelInfo, scenario: Scenario, *, config: ModelConfig | None
         config=cfg.model_dump(mode="json"),
         issues=[
             IssueForecast(id=iid, forecast=float(solution.forecast[k]),
-                          history=np.asarray(solution.history[k], dtype=float).tolist())
+                          history=np.asarray(solution.history[k], dtype=float).tolist(),
+                          converged=converged[k])
             for k, iid in enumerate(arrays.issue_ids)
         ],
         stop_reason=solution.stop_reason,
         rounds=solution.rounds,
         diagnostics=_jsonable(solution.diagnostics),
+        converged=None if solution.converged is None else all(solution.converged),
     )
 
 
@@ -271,6 +288,8 @@ def per_issue(solve_one: Callable[[ScenarioArrays, Any, np.random.Generator], So
             rounds=max(p.rounds for p in parts),
             diagnostics={iid: p.diagnostics for iid, p in zip(arrays.issue_ids, parts,
                                                                  strict=True)},
+            converged=(None if any(p.converged is None for p in parts)
+                       else [c for p in parts for c in p.converged or []]),
         )
 
     return solve

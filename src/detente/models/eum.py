@@ -143,7 +143,8 @@ def _stop_reason(run: core.Run, config: Config) -> str:
     rounds = int(run.rounds)
     if bool(run.converged):
         return f"converged after {rounds} round{'s' if rounds != 1 else ''}"
-    return f"max rounds ({config.max_rounds})"
+    return (f"stopped at the {config.max_rounds}-round limit without converging "
+            f"(raise max_rounds)")
 
 
 def _level(config: Config, n: int) -> str:
@@ -201,7 +202,8 @@ def solve_issue(arrays: ScenarioArrays, config: Config, rng: np.random.Generator
                    if level != "none" else {})
     return Solution(forecast=core.weighted_median(final, w)[None],
                     history=[run.history], stop_reason=_stop_reason(run, config),
-                    rounds=int(run.rounds), diagnostics=diagnostics)
+                    rounds=int(run.rounds), diagnostics=diagnostics,
+                    converged=[bool(run.converged)])
 
 
 solve = per_issue(solve_issue)

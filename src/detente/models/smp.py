@@ -144,12 +144,20 @@ def solve(arrays: ScenarioArrays, config: Config, rng: np.random.Generator) -> S
              for k, b in enumerate(r.chosen) if b[0] != b[1]]
             for r in res.records],
     }
+    # smpStopFn's test, met on the last turn or not (the issues move jointly: one answer)
+    converged = bool(res.fractional_change[-1] < config.min_delta_ratio)
+    stop_reason = res.stop_reason
+    if not converged:
+        stop_reason = (f"stopped at the {config.max_iterations}-iteration limit without "
+                       f"converging: fractional change {res.fractional_change[-1]:.4f}, not "
+                       f"below {config.min_delta_ratio} (raise max_iterations)")
     return Solution(
         forecast=arrays.lower + by_turn[-1] * span,
         history=[units[:, :, k] for k in range(arrays.n_issues)],
-        stop_reason=res.stop_reason,
+        stop_reason=stop_reason,
         rounds=len(res.positions) - 1,
         diagnostics=diagnostics,
+        converged=[converged] * arrays.n_issues,
     )
 
 
