@@ -2,11 +2,12 @@
 cross-validated logistic regression on exactly the ICB variables the structural mapping reads
 (:data:`detente.backtest.mapping.FEATURES`).
 
-The regression (scikit-learn: standardised features, L2-penalised ``LogisticRegressionCV``, the
-penalty chosen among six values by 5-fold stratified cross-validation on log loss) is fitted on training-
-era crises only. Its training-era forecasts are out-of-fold: each crisis is forecast by a
-model (penalty search included) that never saw it, so the training-era row of the table is
-an honest cross-validated score, unlike the structural model's in-sample one.
+The regression (scikit-learn: standardised features, L2-penalised ``LogisticRegressionCV``,
+the penalty chosen among six values by 5-fold stratified cross-validation on log loss) is
+fitted on training-era crises only. Its training-era forecasts are out-of-fold: each crisis
+is forecast by a model (penalty search included) that never saw it, so the training-era row
+of the table is an honest cross-validated score, unlike the structural model's in-sample
+one.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ def _model(seed: int) -> Any:
     folds = StratifiedKFold(FOLDS, shuffle=True, random_state=seed)
     search = LogisticRegressionCV(Cs=PENALTIES, cv=folds, scoring="neg_log_loss",
                                   l1_ratios=(0.0,), use_legacy_attributes=False,
-                                  max_iter=1000)
+                                  solver="newton-cholesky", max_iter=1000)
     return make_pipeline(StandardScaler(), search)
 
 

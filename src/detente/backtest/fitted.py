@@ -51,7 +51,8 @@ class CalibrationMap:
         pa = np.asarray(p, dtype=float)
         if np.any((pa < 0) | (pa > 1)) or np.any(np.isnan(pa)):
             raise ValueError("a calibration map takes probabilities in [0, 1]")
-        return np.interp(pa, self.x, self.y)
+        out: FloatArray = np.interp(pa, self.x, self.y)
+        return out
 
     @classmethod
     def fit(cls, p: npt.ArrayLike, outcome: npt.ArrayLike) -> CalibrationMap:

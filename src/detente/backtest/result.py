@@ -61,7 +61,7 @@ class IcbBacktest:
         "base_rates", "scores": [...], "reliability": [{"era", "outcome", "forecaster",
         "bins": [...]}], "crises": [{"crisno", "crisname", "year", "era", "sevviosy",
         "structural_war", ...}], "plot", "provenance"}``. NaN becomes null."""
-        return _clean({
+        out: dict[str, Any] = _clean({
             "command": "backtest icb", "seed": self.seed, "draws": self.draws,
             "refit": self.refit, "constants": self.constants, "base_rates": self.base_rates,
             "scores": self.scores.to_dict(orient="records"),
@@ -71,10 +71,11 @@ class IcbBacktest:
             "crises": self.forecasts.reset_index().to_dict(orient="records"),
             "plot": self.plot, "provenance": self.provenance,
         })
+        return out
 
     def write_plot(self, path: Path) -> Path:
         """A reliability diagram per outcome and era (png or svg by suffix)."""
-        from detente.report import plot_format
+        from detente.figures import plot_format
 
         fmt = plot_format(path)
         figure(self).savefig(path, format=fmt, dpi=150)

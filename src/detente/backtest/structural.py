@@ -131,7 +131,8 @@ def p_war_draws(inputs: dict[str, FloatArray]) -> FloatArray:
         inputs["p"], inputs["p_next"], DELTA, (1 - DELTA) * inputs["cost_a"],
         (1 - DELTA) * inputs["cost_b_max"] / 2, proposer="rising")
     w = np.asarray(commit.war, dtype=float)
-    return w + (1.0 - w) * rr
+    out: FloatArray = w + (1.0 - w) * rr
+    return out
 
 
 def forecast(cases: pd.DataFrame, k: Constants, noise: Noise) -> pd.DataFrame:
@@ -149,8 +150,10 @@ def _unpack(theta: FloatArray) -> Constants:
 
 
 def _pack(k: Constants) -> FloatArray:
-    share = [(getattr(k, name) - lo) / (hi - lo) for name, (lo, hi) in BOUNDS.items()]
-    return np.log(np.clip(share, 1e-6, 1 - 1e-6) / (1 - np.clip(share, 1e-6, 1 - 1e-6)))
+    share = np.clip([(getattr(k, name) - lo) / (hi - lo) for name, (lo, hi) in BOUNDS.items()],
+                    1e-6, 1 - 1e-6)
+    out: FloatArray = np.log(share / (1 - share))
+    return out
 
 
 def fit_constants(train: pd.DataFrame, noise: Noise, start: Constants | None = None,
@@ -159,8 +162,8 @@ def fit_constants(train: pd.DataFrame, noise: Noise, start: Constants | None = N
 
     ``train`` must hold only training-era crises; the caller (and a test) make sure that no
     crisis triggered in or after 1980 is passed. Nelder–Mead on unconstrained transforms
-    (the logit of each constant's position within its bound), common random numbers throughout so the
-    objective is a deterministic function of the constants.
+    (the logit of each constant's position within its bound), with common random numbers
+    throughout so that the objective is a deterministic function of the constants.
     """
     if (train["era"] != "train").any():
         raise ValueError("fit_constants got crises outside the training era")

@@ -10,7 +10,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from detente.cli.common import Format, FormatOpt, OutputOpt, SeedOpt, emit, err_console, fail
+from detente.cli.common import (
+    ForceOpt,
+    Format,
+    FormatOpt,
+    OutputOpt,
+    SeedOpt,
+    check_output,
+    emit,
+    fail,
+    replacing,
+)
 
 if TYPE_CHECKING:
     from detente.backtest.result import IcbBacktest
@@ -35,28 +45,35 @@ def icb(
         "--draws", "-n", min=1, help="Monte Carlo draws per crisis.")] = 100,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     seed: SeedOpt = 0,
 ) -> None:
     """Backtest on the International Crisis Behavior data (v14, 486 crises 1918-2017): the
     crisis model's P(full-scale war) and P(serious clashes or worse), calibrated and not,
     against a cross-validated logistic regression and the base rate; fitted before 1980,
     scored 1980-2017 out of sample."""
-    from detente.backtest.run import run_icb_backtest
-    from detente.report import plot_format
+    from dataclasses import replace
 
+    from detente.backtest.run import run_icb_backtest
+    from detente.figures import plot_format
+
+    check_output(output, force=force)
+    check_output(plot, force=force)
     if plot is not None:
         try:
             plot_format(plot)
         except ValueError as exc:
             fail(str(exc))
     try:
-        result = run_icb_backtest(seed=seed, draws=draws, refit=refit, plot=plot)
-    except (ValueError, OSError) as exc:
+        result = run_icb_backtest(seed=seed, draws=draws, refit=refit)
+    except ValueError as exc:
         fail(str(exc))
-    emit(fmt, output, as_json=lambda: json.dumps(result.to_dict(), indent=1),
-         as_table=lambda console: render(result, console))
     if plot is not None:
-        err_console.print(f"wrote {plot}", markup=False)
+        with replacing(plot, force=force) as tmp:
+            result.write_plot(tmp)
+        result = replace(result, plot=str(plot))
+    emit(fmt, output, as_json=lambda: json.dumps(result.to_dict(), indent=1),
+         as_table=lambda console: render(result, console), force=force)
 
 
 def render(result: IcbBacktest, console: Console) -> None:
@@ -64,8 +81,7 @@ def render(result: IcbBacktest, console: Console) -> None:
     from detente.backtest.fitted import OUTCOME_LABELS
     from detente.backtest.result import ERA_LABELS, FORECASTER_LABELS
 
-    console.print("ICB v14 backtest: forecasts scored against sevviosy (severity of violence)",
-                  markup=False)
+    console.print("ICB v14 backtest: forecasts scored against sevviosy (severity of violence)")
     for era in ("train", "test"):
         for outcome in ("war", "serious"):
             rows = result.scores[(result.scores["era"] == era)
@@ -85,8 +101,8 @@ def render(result: IcbBacktest, console: Console) -> None:
             console.print(t)
     console.print("skill: Brier skill score against the pre-1980 base rate (above 0 beats it). "
                   "log loss clips forecasts to [0.001, 0.999]. * scored on the crises it was "
-                  "fitted on (in-sample).", soft_wrap=True, markup=False)
-    console.print(_verdict(result), soft_wrap=True, markup=False)
+                  "fitted on (in-sample).", soft_wrap=True)
+    console.print(_verdict(result), soft_wrap=True)
 
 
 def _auc(value: float) -> str:
