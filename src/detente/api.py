@@ -28,11 +28,12 @@ from detente.scenario.writer import write
 if TYPE_CHECKING:
     from detente.backtest.result import IcbBacktest
     from detente.crisis.analysis import CrisisResult
+    from detente.crisis.curve import OfferCurve
     from detente.whatif import WhatIfResult
     from detente.whatif.search import Progress
 
 __all__ = ["ForecastReport", "backtest_icb", "convert", "crisis_analysis", "forecast", "load",
-           "make_config", "versions", "whatif"]
+           "make_config", "offer_curve", "versions", "whatif"]
 
 
 def versions(*extra: str) -> dict[str, str]:
@@ -174,6 +175,21 @@ def crisis_analysis(scenario: Scenario | str | Path | None = None, *,
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
     return analyse(scenario, offer=offer, levers=levers, model=model, draws=draws, seed=seed)
+
+
+def offer_curve(scenario: Scenario | str | Path | None = None, *,
+                levers: Mapping[str, float] | None = None, model: str = "compromise",
+                draws: int = 10_000, seed: int = 0, points: int = 41,
+                structural: bool = True) -> OfferCurve:
+    """P(war) against the offer along the line from the defending side's terms to the
+    challenger's demand, with its Monte Carlo and structural bands and the share of draws
+    whose bargaining range holds each offer (see :mod:`detente.crisis.curve`)."""
+    from detente.crisis.curve import offer_curve as curve
+
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    return curve(scenario, levers=levers, model=model, draws=draws, seed=seed, points=points,
+                 structural=structural, versions=versions())
 
 
 def whatif(scenario: Scenario | str | Path | None = None, *, target: float = 0.10,

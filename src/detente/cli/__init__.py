@@ -13,6 +13,7 @@ from detente.cli import (
     backtest_cmd,
     crisis_cmd,
     forecast_cmd,
+    report_cmd,
     scenario_cmds,
     sensitivity_cmd,
     sweep_cmds,
@@ -52,6 +53,7 @@ app.command()(forecast_cmd.forecast)
 app.command()(crisis_cmd.crisis)
 app.command()(sensitivity_cmd.sensitivity)
 app.command()(whatif_cmd.whatif)
+app.command()(report_cmd.report)
 app.command()(sweep_cmds.sweep)
 app.add_typer(sweep_cmds.runs_app, name="runs")
 app.add_typer(backtest_cmd.backtest_app, name="backtest")

@@ -20,6 +20,7 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detente.scenario.crisis import CrisisSection, crisis_cross_check
+from detente.scenario.offers import Offer, offer_quantities, offers_cross_check
 from detente.scenario.values import Quantity, Text
 
 SCHEMA_VERSION = 1
@@ -98,6 +99,7 @@ class Scenario(_Frozen):
     issues: Annotated[list[Issue], Field(min_length=1)]
     actors: Annotated[list[Actor], Field(min_length=1)]
     crisis: CrisisSection | None = None
+    offers: list[Offer] = Field(default_factory=list)
 
     @property
     def actor_ids(self) -> list[str]:
@@ -138,6 +140,7 @@ class Scenario(_Frozen):
         if self.crisis is not None:
             for path, q in self.crisis.quantities():
                 yield ("crisis", *path), q
+        yield from offer_quantities(self.offers)
 
     def to_data(self) -> dict[str, Any]:
         """Plain data in file order, the shortest form of every number."""
@@ -220,6 +223,10 @@ def cross_check(data: dict[str, Any]) -> list[tuple[Path, str]]:
                      for iid, issue in zip(issues, issue_list, strict=False)}
         actor_ids = [a.get("id") for a in _list(data.get("actors")) if isinstance(a, dict)]
         problems += crisis_cross_check(data["crisis"], scales, divisible,
+                                       [a for a in actor_ids if isinstance(a, str)], sources)
+    if "offers" in data:
+        actor_ids = [a.get("id") for a in _list(data.get("actors")) if isinstance(a, dict)]
+        problems += offers_cross_check(data["offers"], scales,
                                        [a for a in actor_ids if isinstance(a, str)], sources)
     return problems
 
