@@ -5,8 +5,9 @@ Two things are fitted, both on crises triggered before 1980 only:
 * the structural mapping's constants (:func:`detente.backtest.structural.fit_constants`);
 * a calibration map per outcome: isotonic regression (scikit-learn ``IsotonicRegression``;
   Zadrozny and Elkan 2002, "Transforming classifier scores into accurate multiclass
-  probability estimates", KDD) of the outcome on the structural forecast. It is monotone,
-  so it keeps the model's ranking of crises and only changes what the numbers mean.
+  probability estimates", KDD) of the outcome on the structural forecast, each pooled block
+  smoothed by Laplace's rule of succession (:meth:`CalibrationMap.fit`). It is monotone, so
+  it keeps the model's ranking of crises and only changes what the numbers mean.
 
 They ship as ``detente/backtest/data/fitted.json`` so that ``detente backtest icb`` and
 ``detente crisis --calibrated`` need no refit. ``python -m detente.backtest.fitted`` refits
@@ -56,12 +57,27 @@ class CalibrationMap:
 
     @classmethod
     def fit(cls, p: npt.ArrayLike, outcome: npt.ArrayLike) -> CalibrationMap:
+        """Isotonic regression (pool-adjacent-violators), then Laplace's rule of succession
+        on each pooled block, then isotonic again so the result stays monotone.
+
+        Plain isotonic regression sets a block to its observed frequency, so the lowest block
+        (a handful of crises, none of which became a war) maps to exactly 0 and the highest to
+        exactly 1. ``(events + 1) / (n + 2)`` per block keeps every calibrated probability
+        inside (0, 1), as befits a few hundred crises.
+        """
         from sklearn.isotonic import IsotonicRegression
 
-        iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
-        iso.fit(np.asarray(p, float), np.asarray(outcome, float))
-        return cls(tuple(float(v) for v in iso.X_thresholds_),
-                   tuple(float(v) for v in iso.y_thresholds_))
+        pa, ya = np.asarray(p, float), np.asarray(outcome, float)
+        first = IsotonicRegression(out_of_bounds="clip").fit(pa, ya)
+        block = first.predict(pa)
+        smoothed = np.empty_like(ya)
+        for value in np.unique(block):
+            members = block == value
+            smoothed[members] = (ya[members].sum() + 1.0) / (members.sum() + 2.0)
+        second = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip")
+        second.fit(pa, smoothed)
+        return cls(tuple(float(v) for v in second.X_thresholds_),
+                   tuple(float(v) for v in second.y_thresholds_))
 
 
 @dataclass(frozen=True)
@@ -125,6 +141,22 @@ def calibrate(p: npt.ArrayLike, outcome: str = "war", fitted: Fitted | None = No
     if outcome not in OUTCOMES:
         raise ValueError(f"outcome must be one of {', '.join(OUTCOMES)}; got {outcome!r}")
     return (fitted or load_fitted()).calibration[outcome](p)
+
+
+def calibrated_report(p_war: float, interval: tuple[float, float] | None = None,
+                      fitted: Fitted | None = None) -> dict[str, Any]:
+    """A crisis analysis's P(war) (and its interval) through the full-scale-war map, with
+    what the map is, for ``detente crisis --calibrated``."""
+    fitted = fitted or load_fitted()
+    out: dict[str, Any] = {
+        "p_war": float(calibrate(p_war, "war", fitted)),
+        "map": "isotonic, P(full-scale war) of the crisis model on ICB v14 crises triggered "
+               "before 1980 (docs/backtest.md)",
+        "provenance": fitted.provenance,
+    }
+    if interval is not None:
+        out["p_war_interval"] = [float(v) for v in calibrate(list(interval), "war", fitted)]
+    return out
 
 
 def write(fitted: Fitted, path: Path | None = None) -> Path:
