@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detente.scenario.crisis import CrisisSection, crisis_cross_check
 from detente.scenario.offers import Offer, offer_quantities, offers_cross_check
+from detente.scenario.outcome import Outcome, outcome_cross_check
 from detente.scenario.values import Quantity, Text
 
 SCHEMA_VERSION = 1
@@ -100,6 +101,7 @@ class Scenario(_Frozen):
     actors: Annotated[list[Actor], Field(min_length=1)]
     crisis: CrisisSection | None = None
     offers: list[Offer] = Field(default_factory=list)
+    outcome: Outcome | None = None  # what happened after as_of; read by no model
 
     @property
     def actor_ids(self) -> list[str]:
@@ -228,6 +230,8 @@ def cross_check(data: dict[str, Any]) -> list[tuple[Path, str]]:
         actor_ids = [a.get("id") for a in _list(data.get("actors")) if isinstance(a, dict)]
         problems += offers_cross_check(data["offers"], scales,
                                        [a for a in actor_ids if isinstance(a, str)], sources)
+    if "outcome" in data:
+        problems += outcome_cross_check(data["outcome"], data.get("as_of"), sources)
     return problems
 
 
