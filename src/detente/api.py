@@ -27,13 +27,14 @@ from detente.scenario.writer import write
 
 if TYPE_CHECKING:
     from detente.backtest.result import IcbBacktest
+    from detente.backtest.scenarios import ScenarioBacktest
     from detente.crisis.analysis import CrisisResult
     from detente.crisis.curve import OfferCurve
     from detente.whatif import WhatIfResult
     from detente.whatif.search import Progress
 
-__all__ = ["ForecastReport", "backtest_icb", "convert", "crisis_analysis", "forecast", "load",
-           "make_config", "offer_curve", "versions", "whatif"]
+__all__ = ["ForecastReport", "backtest_icb", "backtest_scenarios", "convert", "crisis_analysis",
+           "forecast", "load", "make_config", "offer_curve", "versions", "whatif"]
 
 
 def versions(*extra: str) -> dict[str, str]:
@@ -243,3 +244,14 @@ def backtest_icb(*, seed: int = 0, draws: int = 100, refit: bool = False,
 
     return run_icb_backtest(seed=seed, draws=draws, refit=refit,
                             plot=Path(plot) if plot is not None else None)
+
+
+def backtest_scenarios(names: Sequence[str] | None = None, *, seed: int = 0,
+                       draws: int = 10_000) -> ScenarioBacktest:
+    """The built-in scenarios' pre-outcome forecasts scored against their ``outcome:``
+    blocks (`detente backtest scenarios`); ``names`` defaults to every built-in scenario with
+    an outcome. See ``docs/backtest.md``."""
+    from detente.backtest.scenarios import run_scenario_backtest
+
+    return run_scenario_backtest(list(names) if names is not None else None, seed=seed,
+                                 draws=draws)

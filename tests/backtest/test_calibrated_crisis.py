@@ -25,6 +25,6 @@ def test_calibrated_probabilities_stay_inside_zero_one() -> None:
     # Laplace smoothing of each isotonic block: never a certain war or a certain peace.
     fitted = load_fitted()
     for outcome, m in fitted.calibration.items():
-        assert 0 < min(m.y) and max(m.y) < 1, outcome
+        assert min(m.y) > 0 and max(m.y) < 1, outcome
     report = calibrated_report(0.0, (0.0, 1.0), fitted)
     assert 0 < report["p_war"] < 1

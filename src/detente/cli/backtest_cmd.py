@@ -20,10 +20,12 @@ from detente.cli.common import (
     emit,
     fail,
     replacing,
+    user_errors,
 )
 
 if TYPE_CHECKING:
     from detente.backtest.result import IcbBacktest
+    from detente.backtest.scenarios import ScenarioBacktest
 
 backtest_app = typer.Typer(
     help="Score detente's forecasts against what happened (see docs/backtest.md).",
@@ -121,3 +123,67 @@ def _verdict(r: IcbBacktest) -> str:
                      f"(calibrated {cal['brier_skill']:+.3f}), logistic regression "
                      f"{lr['brier_skill']:+.3f}; best: {best[0]}.")
     return "\n".join(lines)
+
+
+@backtest_app.command("scenarios")
+def scenarios(
+    names: Annotated[list[str] | None, typer.Argument(
+        help="Built-in scenarios to score (default: every one with an outcome: block).",
+        show_default=False)] = None,
+    draws: Annotated[int, typer.Option(
+        "--draws", "-n", min=100, max=10_000_000,
+        help="Monte Carlo draws of each scenario's crisis analysis.")] = 10_000,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    seed: SeedOpt = 0,
+) -> None:
+    """Score every built-in scenario's pre-outcome forecast (P(war) as of its date) against
+    what happened (its outcome: block), beside its ICB crisis where it has one."""
+    from detente.backtest.scenarios import run_scenario_backtest
+
+    check_output(output, force=force)
+    with user_errors():
+        try:
+            result = run_scenario_backtest(names or None, seed=seed, draws=draws)
+        except ValueError as exc:
+            fail(str(exc))
+    emit(fmt, output, as_json=lambda: json.dumps(result.to_dict(), indent=1),
+         as_table=lambda console: render_scenarios(result, console), force=force)
+
+
+def render_scenarios(result: ScenarioBacktest, console: Console) -> None:
+    """One row per scenario, then the ICB crises the outcomes name."""
+    t = Table(title=f"Built-in scenarios scored against their outcomes ({result.draws:,} "
+                    f"draws, seed {result.seed})", title_justify="left")
+    t.add_column("scenario", no_wrap=True)
+    t.add_column("war", justify="center")
+    for col in ("P(war)", "Brier", "P at SQ", "Brier SQ", "calibr."):
+        t.add_column(col, justify="right", no_wrap=True)
+    for s in result.scores:
+        t.add_row(s.scenario, "yes" if s.war else "no", f"{s.p_war:.2f}", f"{s.brier:.3f}",
+                  f"{s.p_war_status_quo:.2f}", f"{s.brier_status_quo:.3f}",
+                  f"{s.p_war_calibrated:.2f}")
+    t.add_section()
+    t.add_row("mean", "", "", f"{result.mean_brier:.3f}", "", f"{result.mean_brier_status_quo:.3f}",
+              "")
+    console.print(t)
+    linked = [s for s in result.scores if s.icb is not None]
+    if linked:
+        icb = Table(title="The same crises in the ICB backtest", title_justify="left")
+        for col in ("scenario", "ICB crisis"):
+            icb.add_column(col, no_wrap=True)
+        for col in ("severity", "P(serious+)", "calibr."):
+            icb.add_column(col, justify="right", no_wrap=True)
+        for s in linked:
+            assert s.icb is not None
+            icb.add_row(s.scenario, f"{s.icb.crisno} {s.icb.crisname.title()}",
+                        str(s.icb.sevviosy), f"{s.icb.structural_serious:.2f}",
+                        f"{s.icb.calibrated_serious:.2f}")
+        console.print(icb)
+    console.print("war: force at the scale of serious clashes or worse (ICB sevviosy >= 3) "
+                  "after the scenario's date. P(war): the crisis analysis at the offer it "
+                  "leads with; P at SQ: at the status quo (no concession). calibr.: through "
+                  "the ICB calibration map. A constant 0.5 scores Brier 0.25. ICB severity 1-4; "
+                  "P(serious+): the ICB-mapped model. A handful of cases is an illustration, "
+                  "not a calibration test (docs/backtest.md).", soft_wrap=True)
