@@ -30,11 +30,12 @@ if TYPE_CHECKING:
     from detente.backtest.scenarios import ScenarioBacktest
     from detente.crisis.analysis import CrisisResult
     from detente.crisis.curve import OfferCurve
+    from detente.simulate import SimulationResult
     from detente.whatif import WhatIfResult
     from detente.whatif.search import Progress
 
 __all__ = ["ForecastReport", "backtest_icb", "backtest_scenarios", "convert", "crisis_analysis",
-           "forecast", "load", "make_config", "offer_curve", "versions", "whatif"]
+           "forecast", "load", "make_config", "offer_curve", "simulate", "versions", "whatif"]
 
 
 def versions(*extra: str) -> dict[str, str]:
@@ -225,6 +226,28 @@ def whatif(scenario: Scenario | str | Path | None = None, *, target: float = 0.1
                   budget=budget, check_draws=check_draws, effort=effort,
                   frontier_size=frontier_size, sobol_samples=sobol_samples, workers=workers,
                   demands=demands, progress=progress)
+
+
+def simulate(scenario: Scenario | str | Path | None = None, *, weeks: int = 12,
+             runs: int = 10_000, seed: int = 0, types: int = 128, opening: str = "defenders",
+             mobilisation: float = 0.0, signals: bool = True, model: str = "compromise",
+             catalogue: str | Path | None = None) -> SimulationResult:
+    """Escalation over time (``detente simulate``): the crisis played week by week.
+
+    Each week the challenger signals (mobilisation, threats) or settles or invades, and the
+    defending side concedes or pulls a lever, by the expected values of the crisis core of
+    :func:`crisis_analysis` under its belief, which it updates by Bayes' rule from costly
+    signals. Returns P(war by week t) with intervals, when runs end, the most common paths,
+    the escalation score per week and which signals moved beliefs most. See
+    :mod:`detente.simulate` and ``docs/escalation.md``.
+    """
+    from detente.simulate import simulate as run
+
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    return run(scenario, weeks=weeks, runs=runs, seed=seed, types=types, opening=opening,
+               mobilisation=mobilisation, signals=signals, model=model, catalogue=catalogue,
+               versions=versions())
 
 
 def convert(source: Scenario | str | Path, target: str | Path) -> Path:

@@ -16,6 +16,7 @@ from detente.cli import (
     report_cmd,
     scenario_cmds,
     sensitivity_cmd,
+    simulate_cmd,
     sweep_cmds,
     whatif_cmd,
 )
@@ -53,6 +54,7 @@ app.command()(forecast_cmd.forecast)
 app.command()(crisis_cmd.crisis)
 app.command()(sensitivity_cmd.sensitivity)
 app.command()(whatif_cmd.whatif)
+app.command()(simulate_cmd.simulate)
 app.command()(report_cmd.report)
 app.command()(sweep_cmds.sweep)
 app.add_typer(sweep_cmds.runs_app, name="runs")

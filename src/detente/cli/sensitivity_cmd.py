@@ -27,7 +27,7 @@ from detente.cli.common import (
     replacing,
     user_errors,
 )
-from detente.evaluate import EVALUATORS, Evaluator
+from detente.evaluate import EVALUATORS, Evaluator, default_evaluator
 from detente.models import registry
 from detente.scenario import load
 from detente.sensitivity import (
@@ -58,9 +58,11 @@ def sensitivity(
         help=f"Sobol: base samples, a power of two (default {DEFAULT_SAMPLES['sobol']}; runs "
              f"N x (inputs + 2)). Morris: trajectories (default {DEFAULT_SAMPLES['morris']}; "
              "runs N x (inputs + 1)).")] = None,
-    evaluate: Annotated[str, typer.Option(
-        "--evaluate", "-e", metavar="EVALUATOR",
-        help=f"What to compute per run. One of: {', '.join(EVALUATORS)}.")] = "forecast",
+    evaluate: Annotated[str | None, typer.Option(
+        "--evaluate", "-e", metavar="EVALUATOR", show_default=False,
+        help=f"What to compute per run. One of: {', '.join(EVALUATORS)}. Default: all "
+             "(forecasts and crisis outputs) for a scenario with a crisis section, else "
+             "forecast.")] = None,
     model: Annotated[list[str] | None, typer.Option(
         "--model", "-m",
         help="Negotiation model for the forecast evaluator, repeatable. One of: "
@@ -93,7 +95,7 @@ def sensitivity(
             if plot is not None:
                 plot_format(plot)
             s = load(scenario)
-            evaluator = _evaluator(evaluate, model)
+            evaluator = _evaluator(evaluate or default_evaluator(s), model)
             result = analyse(s, method=method.value, evaluator=evaluator, n=samples, seed=seed,
                              inputs=input_name, outputs=output_name)
         except SensitivityError as exc:
@@ -155,6 +157,11 @@ def render(result: SensitivityResult, console: Console, *, top: int = 15) -> Non
             continue
         console.print(_table(result, o, top))
         console.print(_summary(result, o), soft_wrap=True)
+    for name, shares in result.categories.items():
+        parts = ", ".join(f"{k} {v:.1%}" for k, v in sorted(shares.items(), key=lambda kv: -kv[1]))
+        console.print(Text.assemble((name, "bold"), " is a category code, so it gets the share "
+                                    f"of runs in each category, not indices: {parts}"),
+                      soft_wrap=True)
     for name, reason in result.skipped.items():
         console.print(Text.assemble(("skipped", "yellow"), f" {name}: {reason}"),
                       soft_wrap=True)

@@ -20,9 +20,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detente.scenario.crisis import CrisisSection, crisis_cross_check
+from detente.scenario.history import HistoryEvent, history_cross_check
 from detente.scenario.offers import Offer, offer_quantities, offers_cross_check
 from detente.scenario.outcome import Outcome, outcome_cross_check
-from detente.scenario.values import Quantity, Text
+from detente.scenario.values import Number, Quantity, Text
 
 SCHEMA_VERSION = 1
 
@@ -47,8 +48,8 @@ class Source(_Frozen):
 class Scale(_Frozen):
     """The units of an issue: its bounds and what each end means."""
 
-    low: float = 0.0
-    high: float = 100.0
+    low: Number = 0.0
+    high: Number = 100.0
     units: Name = "0-100 scale"
     low_means: Text | None = None
     high_means: Text | None = None
@@ -101,6 +102,7 @@ class Scenario(_Frozen):
     actors: Annotated[list[Actor], Field(min_length=1)]
     crisis: CrisisSection | None = None
     offers: list[Offer] = Field(default_factory=list)
+    history: list[HistoryEvent] = Field(default_factory=list)
     outcome: Outcome | None = None  # what happened after as_of; read by no model
 
     @property
@@ -230,6 +232,17 @@ def cross_check(data: dict[str, Any]) -> list[tuple[Path, str]]:
         actor_ids = [a.get("id") for a in _list(data.get("actors")) if isinstance(a, dict)]
         problems += offers_cross_check(data["offers"], scales,
                                        [a for a in actor_ids if isinstance(a, str)], sources)
+    if "history" in data:
+        raw = data.get("crisis")
+        crisis: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        challenger = crisis.get("challenger")
+        defenders = [d for d in _list(crisis.get("defenders")) if isinstance(d, str)]
+        known = [str(a["id"]) for a in _list(data.get("actors"))
+                 if isinstance(a, dict) and isinstance(a.get("id"), str)]
+        problems += history_cross_check(
+            data["history"], known,
+            sources, challenger if isinstance(challenger, str) else None, defenders,
+            data.get("as_of"))
     if "outcome" in data:
         problems += outcome_cross_check(data["outcome"], data.get("as_of"), sources)
     return problems
