@@ -74,3 +74,12 @@ def test_cli_scenario_without_outcome_is_refused() -> None:
     run = CliRunner().invoke(app, ["backtest", "scenarios", "ukraine-2022", "-n", "200"])
     assert run.exit_code == 2
     assert "no outcome" in run.output
+
+
+@pytest.mark.parametrize("name", sorted(FAMILY))
+def test_family_runs_through_crisis_and_simulate(name: str) -> None:
+    runner = CliRunner()
+    for args in (["crisis", name, "-n", "200"], ["simulate", name, "-n", "50", "-w", "4"],
+                 ["validate", name, "--strict"]):
+        run = runner.invoke(app, args)
+        assert run.exit_code == 0, (args, run.output)
