@@ -16,7 +16,8 @@ from detente.cli import app
 from detente.crisis.analysis import analyse
 from detente.scenario import load
 
-FAMILY = {"georgia-2008": 458, "crimea-2014": 471, "ukraine-spring-2021": None}
+FAMILY = {"georgia-2008": 458, "crimea-2014": 471, "ukraine-spring-2021": None,
+          "kazakhstan-2022": None, "belarus-2020": None}
 
 
 @pytest.fixture(scope="module")
