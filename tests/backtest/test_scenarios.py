@@ -13,7 +13,7 @@ from detente.backtest.scenarios import (
     scenarios_with_outcomes,
 )
 from detente.cli import app
-from detente.crisis.analysis import analyse
+from detente.crisis import analyse
 from detente.scenario import load
 
 FAMILY = {"georgia-2008": 458, "crimea-2014": 471, "ukraine-spring-2021": None,

@@ -105,7 +105,7 @@ def score_scenario(scenario: Scenario, *, seed: int = DEFAULT_SEED, draws: int =
                    icb: dict[int, IcbLink] | None = None) -> ScenarioScore:
     """The crisis analysis of ``scenario`` (as of its date) scored against its outcome."""
     from detente.backtest.fitted import calibrate
-    from detente.crisis.analysis import analyse
+    from detente.crisis import analyse
 
     outcome = scenario.outcome
     if outcome is None:
