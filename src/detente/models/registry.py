@@ -12,7 +12,7 @@ from importlib import import_module
 from detente.models.base import ModelInfo
 
 # order = the order of columns in `detente forecast --model all`
-_MODULES = ("compromise", "median", "mean", "nbs", "eum", "smp")
+_MODULES = ("compromise", "median", "mean", "nbs", "eum", "smp", "exchange")
 
 
 def _load() -> dict[str, ModelInfo]:
