@@ -380,3 +380,33 @@ def test_cli_user_errors_exit_2(args: list[str], message: str) -> None:
     assert message in out.output
     assert "Traceback" not in out.output
     assert out.exception is None or isinstance(out.exception, SystemExit)
+
+
+# -- crisis scenarios: the crisis outputs by default, category codes as shares ---------------
+
+
+def test_a_crisis_scenario_defaults_to_the_crisis_outputs_as_sweep_does() -> None:
+    from detente.evaluate import default_evaluator
+    from detente.scenario import load as load_scenario
+
+    s = load_scenario("ukraine-2022")
+    result = analyse(s, n=8, seed=1, inputs=["crisis.war.p_win"])
+    assert result.evaluator == default_evaluator(s) == "all"
+    assert "war" in result.output_names
+    assert analyse(MINIMAL, n=8, seed=1).evaluator == "forecast"
+
+
+def test_the_mechanism_code_gets_shares_per_category_not_indices() -> None:
+    """A category code has no meaningful variance: Sobol indices of 'mechanism' would
+    change if the codes were renumbered. Its shares are counted instead, and they agree
+    with the war indicator computed on the same runs."""
+    result = analyse("ukraine-2022", evaluator="crisis", n=16, seed=2,
+                     inputs=["crisis.war.p_win", "crisis.power_shift.p_win_future"])
+    assert "mechanism" not in result.output_names
+    shares = result.categories["mechanism"]
+    assert set(shares) == {"peace", "commitment", "indivisibility", "no_range",
+                           "beyond_limits", "private_information"}
+    assert sum(shares.values()) == pytest.approx(1.0)
+    assert 1.0 - shares["peace"] == pytest.approx(result.output("war").mean)
+    again = SensitivityResult.from_json(result.to_json())
+    assert again.categories == result.categories

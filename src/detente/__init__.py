@@ -12,8 +12,17 @@ __version__ = "0.1.0"
 
 # The package detente.whatif is loaded before the function of the same name is bound, so that
 # `detente.whatif` is always the function (loading a submodule later would rebind the name).
+import detente.simulate as _simulate_package  # noqa: F401
 import detente.whatif as _whatif_package  # noqa: F401
-from detente.api import ForecastReport, convert, crisis_analysis, forecast, load, whatif
+from detente.api import (
+    ForecastReport,
+    convert,
+    crisis_analysis,
+    forecast,
+    load,
+    simulate,
+    whatif,
+)
 
 __all__ = ["ForecastReport", "__version__", "convert", "crisis_analysis", "forecast", "load",
-           "whatif"]
+           "simulate", "whatif"]

@@ -27,11 +27,13 @@ from detente.scenario.writer import write
 
 if TYPE_CHECKING:
     from detente.crisis.analysis import CrisisResult
+    from detente.crisis.curve import OfferCurve
+    from detente.simulate import SimulationResult
     from detente.whatif import WhatIfResult
     from detente.whatif.search import Progress
 
 __all__ = ["ForecastReport", "convert", "crisis_analysis", "forecast", "load", "make_config",
-           "versions", "whatif"]
+           "offer_curve", "simulate", "versions", "whatif"]
 
 
 def versions(*extra: str) -> dict[str, str]:
@@ -175,6 +177,21 @@ def crisis_analysis(scenario: Scenario | str | Path | None = None, *,
     return analyse(scenario, offer=offer, levers=levers, model=model, draws=draws, seed=seed)
 
 
+def offer_curve(scenario: Scenario | str | Path | None = None, *,
+                levers: Mapping[str, float] | None = None, model: str = "compromise",
+                draws: int = 10_000, seed: int = 0, points: int = 41,
+                structural: bool = True) -> OfferCurve:
+    """P(war) against the offer along the line from the defending side's terms to the
+    challenger's demand, with its Monte Carlo and structural bands and the share of draws
+    whose bargaining range holds each offer (see :mod:`detente.crisis.curve`)."""
+    from detente.crisis.curve import offer_curve as curve
+
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    return curve(scenario, levers=levers, model=model, draws=draws, seed=seed, points=points,
+                 structural=structural, versions=versions())
+
+
 def whatif(scenario: Scenario | str | Path | None = None, *, target: float = 0.10,
            draws: int = 2_000, seed: int = 0, fix: Mapping[str, float] | None = None,
            free: Sequence[str] | None = None, budget: float | None = None,
@@ -207,6 +224,28 @@ def whatif(scenario: Scenario | str | Path | None = None, *, target: float = 0.1
                   budget=budget, check_draws=check_draws, effort=effort,
                   frontier_size=frontier_size, sobol_samples=sobol_samples, workers=workers,
                   demands=demands, progress=progress)
+
+
+def simulate(scenario: Scenario | str | Path | None = None, *, weeks: int = 12,
+             runs: int = 10_000, seed: int = 0, types: int = 128, opening: str = "defenders",
+             mobilisation: float = 0.0, signals: bool = True, model: str = "compromise",
+             catalogue: str | Path | None = None) -> SimulationResult:
+    """Escalation over time (``detente simulate``): the crisis played week by week.
+
+    Each week the challenger signals (mobilisation, threats) or settles or invades, and the
+    defending side concedes or pulls a lever, by the expected values of the crisis core of
+    :func:`crisis_analysis` under its belief, which it updates by Bayes' rule from costly
+    signals. Returns P(war by week t) with intervals, when runs end, the most common paths,
+    the escalation score per week and which signals moved beliefs most. See
+    :mod:`detente.simulate` and ``docs/escalation.md``.
+    """
+    from detente.simulate import simulate as run
+
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    return run(scenario, weeks=weeks, runs=runs, seed=seed, types=types, opening=opening,
+               mobilisation=mobilisation, signals=signals, model=model, catalogue=catalogue,
+               versions=versions())
 
 
 def convert(source: Scenario | str | Path, target: str | Path) -> Path:

@@ -41,6 +41,12 @@ class Evaluator:
     outputs: Callable[[Scenario], list[str]]
     compute: Callable[[Draws], Outputs]
     settings: dict[str, Any] = field(default_factory=dict)
+    categories: Callable[[Scenario], dict[str, dict[int, str]]] | None = None
+
+    def nominal(self, scenario: Scenario) -> dict[str, dict[int, str]]:
+        """The outputs that are category codes (not quantities), each with its codes' names.
+        Their variance means nothing, so analyses report shares per category instead."""
+        return {} if self.categories is None else self.categories(scenario)
 
     def __call__(self, draws: Draws) -> Outputs:
         out = self.compute(draws)
@@ -101,7 +107,15 @@ def crisis_evaluator(offer: Mapping[str, float] | None = None,
                        levers=tuple(sorted((levers or {}).items())), model=model, seed=seed)
     return Evaluator("crisis", co.names, co, {"offer": dict(offer or {}),
                                               "levers": dict(levers or {}), "model": model,
-                                              "seed": seed})
+                                              "seed": seed}, crisis_categories)
+
+
+def crisis_categories(scenario: Scenario) -> dict[str, dict[int, str]]:
+    """The crisis evaluator's nominal output: ``mechanism`` (0 = peace, then the codes of
+    :data:`detente.crisis.analysis.MECHANISMS`)."""
+    from detente.crisis.analysis import MECHANISMS
+
+    return {"mechanism": {0: "peace", **{c: name for c, (name, _) in MECHANISMS.items()}}}
 
 
 @dataclass(frozen=True)
@@ -119,6 +133,9 @@ class Combined:
             out.update(part(draws))
         return out
 
+    def categories(self, scenario: Scenario) -> dict[str, dict[int, str]]:
+        return {k: v for part in self.parts for k, v in part.nominal(scenario).items()}
+
 
 def all_evaluator(models: Sequence[str] = ("compromise",),
                   offer: Mapping[str, float] | None = None,
@@ -126,13 +143,23 @@ def all_evaluator(models: Sequence[str] = ("compromise",),
                   seed: int = 0) -> Evaluator:
     """The negotiation forecasts per draw and the crisis analysis per draw, together."""
     parts = (forecast_evaluator(models), crisis_evaluator(offer, levers, model, seed))
-    return Evaluator("all", Combined(parts).names, Combined(parts),
-                     {"models": list(models), **parts[1].settings})
+    combined = Combined(parts)
+    return Evaluator("all", combined.names, combined,
+                     {"models": list(models), **parts[1].settings}, combined.categories)
 
 
 EVALUATORS: dict[str, Callable[..., Evaluator]] = {"forecast": forecast_evaluator,
                                                    "crisis": crisis_evaluator,
                                                    "all": all_evaluator}
+
+
+def category_shares(codes: FloatArray, names: dict[int, str]) -> dict[str, float]:
+    """The share of runs in each category of a nominal output, every named category listed
+    (unknown codes by their number; NaN runs count in no category)."""
+    values, counts = np.unique(codes[np.isfinite(codes)], return_counts=True)
+    found = {names.get(int(v), f"{v:g}"): int(c) for v, c in zip(values, counts, strict=True)}
+    shares = {name: found.get(name, 0) / codes.size for name in names.values()}
+    return shares | {k: c / codes.size for k, c in found.items() if k not in shares}
 
 
 def default_evaluator(scenario: Scenario) -> str:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from detente.scenario import Scenario
 from detente.scenario.values import Quantity
@@ -28,19 +29,23 @@ def plot_format(path: Path, error: type[Exception] = ValueError) -> str:
     return suffix[1:]
 
 
-def _cell(q: Quantity) -> str:
-    mark = "" if q.is_supported else " [red]?[/]"
-    cite = " [dim]§[/]" if q.evidence else ""
-    if not q.is_uncertain:
-        return f"{q.point:g}{cite}{mark}"
-    return f"{q.point:g} [dim]{q.low:g}–{q.high:g}[/]{cite}{mark}"
+def _cell(q: Quantity) -> Text:
+    # styling as Text, never markup: the console prints strings literally (text is data)
+    out = Text(f"{q.point:g}")
+    if q.is_uncertain:
+        out.append(f" {q.low:g}–{q.high:g}", style="dim")
+    if q.evidence:
+        out.append(" §", style="dim")
+    if not q.is_supported:
+        out.append(" ?", style="red")
+    return out
 
 
 def scenario_tables(s: Scenario, console: Console, *, evidence: bool = False) -> None:
     """Issues, then actors × issues (position / salience), then optionally the evidence."""
-    head = f"[bold]{s.title}[/] ({s.id})"
+    head = Text.assemble((s.title, "bold"), f" ({s.id})")
     if s.as_of:
-        head += f", as of {s.as_of.isoformat()}"
+        head.append(f", as of {s.as_of.isoformat()}")
     console.print(head)
     if s.summary:
         console.print(s.summary, style="dim")
@@ -49,21 +54,22 @@ def scenario_tables(s: Scenario, console: Console, *, evidence: bool = False) ->
     for col in ("issue", "scale", "low end means", "high end means", "status quo"):
         issues.add_column(col, overflow="fold")
     for i in s.issues:
-        issues.add_row(i.id if i.name == i.id else f"{i.name}\n[dim]{i.id}[/]",
+        issues.add_row(i.id if i.name == i.id else Text.assemble(i.name, "\n", (i.id, "dim")),
                        f"{i.scale.low:g}..{i.scale.high:g} {i.scale.units}",
                        i.scale.low_means or "", i.scale.high_means or "",
                        _cell(i.status_quo) if i.status_quo else "")
     console.print(issues)
 
-    actors = Table(title="Actors: position / salience per issue (range; § cites a source, "
-                         "[red]?[/] unsupported)", title_justify="left")
+    actors = Table(title=Text.assemble("Actors: position / salience per issue (range; § cites "
+                                       "a source, ", ("?", "red"), " unsupported)"),
+                   title_justify="left")
     actors.add_column("actor")
     actors.add_column("capability")
     for i in s.issues:
         actors.add_column(i.id, overflow="fold")
     for a in s.actors:
         actors.add_row(a.name, _cell(a.capability),
-                       *[f"{_cell(a.positions[i.id])}\n{_cell(a.salience[i.id])}"
+                       *[Text("\n").join([_cell(a.positions[i.id]), _cell(a.salience[i.id])])
                          for i in s.issues])
     console.print(actors)
 
@@ -73,11 +79,12 @@ def scenario_tables(s: Scenario, console: Console, *, evidence: bool = False) ->
         ev.add_column("value")
         ev.add_column("support", overflow="fold")
         for path, q in s.quantities():
-            support = [f"“{e.quote}” [dim]({e.source})[/]" for e in q.evidence]
+            support = [Text.assemble(f"“{e.quote}” ", (f"({e.source})", "dim"))
+                       for e in q.evidence]
             if q.judgment:
-                support.append(f"[italic]judgment:[/] {q.judgment}")
+                support.append(Text.assemble(("judgment:", "italic"), f" {q.judgment}"))
             ev.add_row(".".join(str(p) for p in path), q.describe(),
-                       "\n".join(support) or "[red]none[/]")
+                       Text("\n").join(support) if support else Text("none", style="red"))
         console.print(ev)
 
 
@@ -96,25 +103,29 @@ def forecast_table(report: ForecastReport, scenario: Scenario, console: Console)
     console.print(t)
     for r in report.results:
         if r.rounds:
-            console.print(f"[dim]{r.model}: {r.rounds} rounds; stopped: {r.stop_reason}[/]")
+            console.print(f"{r.model}: {r.rounds} rounds; stopped: {r.stop_reason}",
+                          style="dim")
         missed = r.unconverged()
         if missed:
-            console.print(f"[yellow]{r.model} did not converge[/] on {len(missed)} of "
-                          f"{len(r.issues)} issues ({', '.join(missed)}): it stopped at its "
-                          "round limit; its forecast there (marked *) is where the rounds "
-                          "were cut off, not a settlement")
+            console.print(Text.assemble(
+                (f"{r.model} did not converge", "yellow"), f" on {len(missed)} of "
+                f"{len(r.issues)} issues ({', '.join(missed)}): it stopped at its round limit; "
+                "its forecast there (marked *) is where the rounds were cut off, not a "
+                "settlement"))
     if report.spread:
-        console.print("[bold]Spread across models[/] (lowest to highest forecast):")
+        console.print(Text.assemble(("Spread across models", "bold"),
+                                    " (lowest to highest forecast):"))
         for sp in report.spread:
             console.print(f"  {sp.issue}: {sp.describe()}")
     for name, why in report.skipped.items():
-        console.print(f"[yellow]{name} not run:[/] {why}")
+        console.print(Text.assemble((f"{name} not run:", "yellow"), f" {why}"))
 
 
-def _forecast_cell(result: ForecastResult, issue_id: str) -> str:
+def _forecast_cell(result: ForecastResult, issue_id: str) -> Text:
     """A forecast, starred when the model stopped at its round limit on that issue."""
     issue = next(i for i in result.issues if i.id == issue_id)
-    return f"{issue.forecast:.2f}" + ("[yellow]*[/]" if issue.converged is False else "")
+    return Text.assemble(f"{issue.forecast:.2f}", ("*" if issue.converged is False else "",
+                                                   "yellow"))
 
 
 def rounds_table(result: ForecastResult, scenario: Scenario, console: Console,

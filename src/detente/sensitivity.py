@@ -51,7 +51,7 @@ from pydantic import BaseModel, ConfigDict
 
 from detente import report
 from detente.api import versions
-from detente.evaluate import EVALUATORS, Evaluator
+from detente.evaluate import EVALUATORS, Evaluator, category_shares, default_evaluator
 from detente.models.base import FloatArray
 from detente.sampling import Input, from_matrix, uncertain_inputs
 from detente.scenario import Scenario, load
@@ -142,9 +142,12 @@ class SensitivityResult(BaseModel):
          "inputs": [{"name": PATH, "label": TEXT, "distribution": TEXT}, ...],
          "outputs": [{"name": OUTPUT, "mean": X, "std": X, "constant": BOOL,
                       "indices": [{"input": PATH, "values": {"S1": X, ...}}, ...]}, ...],
-         "skipped": {OUTPUT: REASON}, "versions": {...}}
+         "skipped": {OUTPUT: REASON}, "categories": {OUTPUT: {CATEGORY: SHARE}},
+         "versions": {...}}
 
-    ``indices`` are ranked, the input that matters most first.
+    ``indices`` are ranked, the input that matters most first. ``categories`` holds the
+    nominal outputs (category codes such as the crisis ``mechanism``): the share of runs in
+    each category, not indices, since a code's variance means nothing.
     """
 
     model_config = ConfigDict(frozen=True)
@@ -163,6 +166,7 @@ class SensitivityResult(BaseModel):
     inputs: list[InputInfo]
     outputs: list[OutputIndices]
     skipped: dict[str, str] = {}
+    categories: dict[str, dict[str, float]] = {}
     versions: dict[str, str] = {}
 
     # -- lookup ----------------------------------------------------------------------------
@@ -248,7 +252,7 @@ class SensitivityResult(BaseModel):
 
 def analyse(scenario: Scenario | str | Path | None = None, *,
             method: Method = "sobol",
-            evaluator: Evaluator | str = "forecast",
+            evaluator: Evaluator | str | None = None,
             n: int | None = None,
             seed: int = 0,
             inputs: Sequence[str] | None = None,
@@ -265,12 +269,14 @@ def analyse(scenario: Scenario | str | Path | None = None, *,
     names or glob patterns (``forecast.*.tariff``); default every output of the evaluator.
     ``seed`` fixes the design and the bootstrap: the same seed gives the same result.
     ``evaluator`` is an :class:`~detente.evaluate.Evaluator` or the name of a registered one
-    (built with its defaults).
+    (built with its defaults); by default ``all`` (forecasts and crisis outputs) for a
+    scenario with a crisis section, else ``forecast``, as for sweeps. Nominal outputs get the
+    share of runs per category (``categories``), not indices.
     """
     if method not in METHODS:
         raise SensitivityError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
     s = scenario if isinstance(scenario, Scenario) else load(scenario)
-    ev = _evaluator(evaluator)
+    ev = _evaluator(default_evaluator(s) if evaluator is None else evaluator)
     chosen = _choose_inputs(s, inputs)
     wanted = _choose_outputs(ev.outputs(s), outputs, ev.name)
     n = DEFAULT_SAMPLES[method] if n is None else n
@@ -288,7 +294,10 @@ def analyse(scenario: Scenario | str | Path | None = None, *,
 
     analysed: list[OutputIndices] = []
     skipped: dict[str, str] = {}
-    for name in wanted:
+    nominal = ev.nominal(s)
+    categories = {name: category_shares(y[name], nominal[name])
+                  for name in wanted if name in nominal}
+    for name in (w for w in wanted if w not in nominal):
         col = y[name]
         bad = int(np.count_nonzero(~np.isfinite(col)))
         if bad:
@@ -305,7 +314,8 @@ def analyse(scenario: Scenario | str | Path | None = None, *,
         resamples=resamples,
         inputs=[InputInfo(name=i.name, label=_label(s, i), distribution=i.quantity.describe())
                 for i in chosen],
-        outputs=analysed, skipped=skipped, versions=versions("SALib", "matplotlib"))
+        outputs=analysed, skipped=skipped, categories=categories,
+        versions=versions("SALib", "matplotlib"))
 
 
 def fragile(result: SensitivityResult, output: str | None = None,

@@ -57,6 +57,21 @@ def test_complete_information_never_imposes_on_the_path(
     assert result.outcome in (0, 2)
 
 
+@settings(max_examples=150, deadline=None)
+@given(positive, nonnegative, positive, st.floats(0.0, 1.0), share)
+def test_a_target_that_would_endure_still_yields_to_a_credible_threat(
+    v_s: float, a: float, v_t: float, where: float, lam: float
+) -> None:
+    """docs/crisis-model.md section 5: a target with v_T <= c_T < v_T / (1 - lam) endures
+    sanctions once imposed, yet complies with a threat the sender would carry out."""
+    c_t = v_t + where * (v_t / (1.0 - lam) - v_t) * 0.999
+    c_s = 0.5 * a  # the sender imposes when defied: -c_S >= -a
+    result = sanctions_complete_information(v_s, c_s, a, v_t, c_t, interim_share=lam)
+    assert result.target_gives_in_if_imposed is False
+    assert result.sender_imposes_if_defied is True
+    assert result.outcome == 2
+
+
 def test_incomplete_information_produces_imposition() -> None:
     result = sanctions_incomplete_information(1.0, 0.2, 0.3, 0.5, stats.uniform(0, 1.5), 0.5)
     assert result.p_imposed > 0.0

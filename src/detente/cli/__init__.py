@@ -12,12 +12,14 @@ from detente import __version__
 from detente.cli import (
     crisis_cmd,
     forecast_cmd,
+    report_cmd,
     scenario_cmds,
     sensitivity_cmd,
+    simulate_cmd,
     sweep_cmds,
     whatif_cmd,
 )
-from detente.cli.common import EXIT_FAILURE, err_console
+from detente.cli.common import EXIT_FAILURE, internal_error
 
 app = typer.Typer(
     name="detente",
@@ -51,6 +53,8 @@ app.command()(forecast_cmd.forecast)
 app.command()(crisis_cmd.crisis)
 app.command()(sensitivity_cmd.sensitivity)
 app.command()(whatif_cmd.whatif)
+app.command()(simulate_cmd.simulate)
+app.command()(report_cmd.report)
 app.command()(sweep_cmds.sweep)
 app.add_typer(sweep_cmds.runs_app, name="runs")
 
@@ -62,9 +66,7 @@ def main() -> None:
     except Exception as exc:  # the last guard at the process boundary
         if "--debug" in sys.argv or _env_debug():
             raise
-        err_console.print(f"[bold red]internal error:[/] {type(exc).__name__}: {exc}\n"
-                          "This is a bug in detente; rerun with DETENTE_DEBUG=1 for the "
-                          "traceback and please report it.", markup=True)
+        internal_error(exc)
         sys.exit(EXIT_FAILURE)
 
 

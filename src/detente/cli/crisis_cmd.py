@@ -9,14 +9,17 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from detente import api
 from detente.cli.common import (
+    ForceOpt,
     Format,
     FormatOpt,
     OutputOpt,
     ScenarioArg,
     SeedOpt,
+    check_output,
     emit,
     number_pairs,
     user_errors,
@@ -44,10 +47,12 @@ def crisis(
         max=10_000_000)] = 10_000,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     seed: SeedOpt = 0,
 ) -> None:
     """Will diplomacy beat war? P(war) at the offer, who prefers war and why, the bargaining
     range, and the defending side's best offer under its uncertainty."""
+    check_output(output, force=force, protect=[scenario])
     with user_errors():
         s = load(scenario)
         registry.get(model)
@@ -59,7 +64,8 @@ def crisis(
     def table(console: Console) -> None:
         crisis_tables(result, s, console)
 
-    emit(fmt, output, as_json=result.to_json, as_table=table)
+    emit(fmt, output, as_json=result.to_json, as_table=table, force=force,
+         protect=[scenario])
 
 
 def _p(x: float) -> str:
@@ -90,7 +96,8 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     """The answer first, then the tables it rests on."""
     names = {a.id: a.name for a in s.actors}
     challenger = names[r.challenger]
-    console.print(f"[bold]{r.title}[/] ({r.scenario}): {r.draws:,} draws, seed {r.seed}")
+    console.print(Text.assemble((r.title, "bold"),
+                                f" ({r.scenario}): {r.draws:,} draws, seed {r.seed}"))
     console.print(r.headline)
     console.print()
 
@@ -106,8 +113,8 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
                   f"{o.optimal:.1f}", f"{o.challenger_demand:.1f}")
     console.print(t)
     sources = sorted({o.source for o in r.offer})
-    console.print(f"[dim]* indivisible: applied as the nearest package. Offer from: "
-                  f"{', '.join(sources)}.[/]")
+    console.print(f"* indivisible: applied as the nearest package. Offer from: "
+                  f"{', '.join(sources)}.", style="dim")
 
     t = Table(title=f"P(war) at landmark offers (t = share of the way from the defenders' "
                     f"terms to {challenger}'s demand)", title_justify="left")
@@ -136,8 +143,8 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     side = next((p for p in r.parties if p.role == "defending side"), None)
     if side is not None:
         rule = side.name.removeprefix("Defending side (").removesuffix(")")
-        console.print(f"[dim]defending side: {rule} aggregate of the defenders' values; each "
-                      "defender is shown to reveal a deal over a member's head.[/]")
+        console.print(f"defending side: {rule} aggregate of the defenders' values; each "
+                      "defender is shown to reveal a deal over a member's head.", style="dim")
 
     t = Table(title="Why war happens: share of war draws (and P) by mechanism",
               title_justify="left")
@@ -192,4 +199,4 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
                   f"{r.lever_cost - r.concession_cost:.3f} + value conceded by the offer versus "
                   f"the status quo {r.concession_cost:+.3f}.")
     for note in r.notes:
-        console.print(f"[dim]note: {note}[/]")
+        console.print(f"note: {note}", style="dim")

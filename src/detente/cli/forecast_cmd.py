@@ -11,11 +11,13 @@ from rich.console import Console
 
 from detente import api
 from detente.cli.common import (
+    ForceOpt,
     Format,
     FormatOpt,
     OutputOpt,
     ScenarioArg,
     SeedOpt,
+    check_output,
     coerce,
     emit,
     fail,
@@ -44,11 +46,13 @@ def forecast(
         metavar="ACTOR")] = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     seed: SeedOpt = 0,
 ) -> None:
     """Forecast where negotiations settle on every issue (default: the compromise and
     weighted-median baselines)."""
     names = model or ["compromise", "median"]
+    check_output(output, force=force, protect=[scenario])
     with user_errors():
         s = load(scenario)
         chosen = api._model_names(names)
@@ -69,7 +73,8 @@ def forecast(
         if explain:
             _explain(report, s, explain, console)
 
-    emit(fmt, output, as_json=report.to_json, as_table=table)
+    emit(fmt, output, as_json=report.to_json, as_table=table, force=force,
+         protect=[scenario])
 
 
 def _settings_for(name: str, pairs: list[str] | None, reading: str | None) -> dict[str, object]:

@@ -12,13 +12,16 @@ from rich.table import Table
 
 from detente.cli.common import (
     EXIT_USAGE,
+    ForceOpt,
     Format,
     FormatOpt,
     OutputOpt,
     ScenarioArg,
+    check_output,
     emit,
     err_console,
     fail,
+    replacing,
     user_errors,
 )
 from detente.report import scenario_tables
@@ -27,7 +30,8 @@ from detente.scenario.errors import format_path
 from detente.scenario.writer import write
 
 
-def scenarios(fmt: FormatOpt = Format.table, output: OutputOpt = None) -> None:
+def scenarios(fmt: FormatOpt = Format.table, output: OutputOpt = None,
+              force: ForceOpt = False) -> None:
     """List the built-in scenarios."""
     with user_errors():
         found = [load(name) for name in builtin_names()]
@@ -42,26 +46,30 @@ def scenarios(fmt: FormatOpt = Format.table, output: OutputOpt = None) -> None:
             t.add_row(*(str(r[k] or "") for k in ("name", "title", "as_of", "actors", "issues")))
         console.print(t)
 
-    emit(fmt, output, as_json=lambda: json.dumps(rows, indent=2), as_table=table)
+    emit(fmt, output, as_json=lambda: json.dumps(rows, indent=2), as_table=table, force=force)
 
 
 def show(scenario: ScenarioArg = None, fmt: FormatOpt = Format.table,
-         output: OutputOpt = None,
+         output: OutputOpt = None, force: ForceOpt = False,
          evidence: Annotated[bool, typer.Option(
              "--evidence", "-e", help="List every quote and judgment behind the numbers.")
          ] = False) -> None:
     """Print a scenario: actors × issues with uncertainty and evidence."""
+    check_output(output, force=force, protect=[scenario])
     with user_errors():
         s = load(scenario)
     emit(fmt, output, as_json=lambda: json.dumps(s.to_data(), indent=2, ensure_ascii=False),
-         as_table=lambda console: scenario_tables(s, console, evidence=evidence))
+         as_table=lambda console: scenario_tables(s, console, evidence=evidence), force=force,
+         protect=[scenario])
 
 
 def validate(file: Annotated[str, typer.Argument(help="Scenario file or built-in name.")],
              strict: Annotated[bool, typer.Option(
-                 "--strict", help="Also flag numbers with neither evidence nor a judgment note."
+                 "--strict", help="Also flag numbers with neither evidence nor a judgment "
+                 "note, and quotes not found word for word in their source's shipped text."
              )] = False) -> None:
     """Check a scenario file; report every problem with its file, line and field."""
+    from detente.scenario.evidence import check_quotes
     from detente.scenario.loader import parse_yaml, read_bytes, resolve
 
     with user_errors():
@@ -71,7 +79,8 @@ def validate(file: Annotated[str, typer.Argument(help="Scenario file or built-in
         path = resolve(file)
         lines: dict[tuple[str | int, ...], int] = {}
         if path.suffix.lower() in (".yaml", ".yml", ".json"):
-            _, lines = parse_yaml(read_bytes(path).decode("utf-8-sig"), str(path))
+            data, lines = parse_yaml(read_bytes(path).decode("utf-8-sig"), str(path))
+            problems += [str(p) for p in check_quotes(data, lines, path)]
         for loc, q in s.quantities():
             if not q.is_supported:
                 line = lines.get(loc)
@@ -81,7 +90,7 @@ def validate(file: Annotated[str, typer.Argument(help="Scenario file or built-in
     for p in problems:
         err_console.print(p, markup=False, soft_wrap=True)
     if problems:
-        fail(f"{len(problems)} unsupported number{'s' if len(problems) != 1 else ''} "
+        fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} with the evidence "
              "(--strict)", EXIT_USAGE)
     n_values = sum(1 for _ in s.quantities())
     typer.echo(f"ok: {s.id}: {len(s.actors)} actors, {len(s.issues)} issues, "
@@ -95,17 +104,14 @@ def convert(source: Annotated[str, typer.Argument(
             force: Annotated[bool, typer.Option("--force", help="Overwrite TARGET.")] = False
             ) -> None:
     """Convert a KTAB CSV/XML or expected-utility table (or a built-in) to a detente file."""
-    with user_errors():
-        s = load(source)
     if target.suffix.lower() not in (".yaml", ".yml", ".json"):
         fail(f"{target}: write to a .yaml, .yml or .json file")
-    if target.exists() and not force:
-        fail(f"{target} exists; pass --force to overwrite it")
-    try:
-        write(s, target)
-    except OSError as exc:
-        fail(f"cannot write {target}: {exc.strerror}")
+    check_output(target, force=force, protect=[source])
     with user_errors():
-        if load(target) != s:  # pragma: no cover - a writer bug, not a user error
-            fail(f"{target} does not load back identically; please report this", 1)
+        s = load(source)
+    with replacing(target, force=force, protect=[source]) as tmp:
+        write(s, tmp)
+        with user_errors():
+            if load(tmp) != s:  # pragma: no cover - a writer bug, not a user error
+                fail(f"{target} would not load back identically; please report this", 1)
     err_console.print(f"wrote {target} ({len(s.actors)} actors, {len(s.issues)} issues)")

@@ -11,19 +11,23 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from detente.cli.common import (
+    ForceOpt,
     Format,
     FormatOpt,
     OutputOpt,
     ScenarioArg,
     SeedOpt,
+    check_output,
     emit,
     err_console,
     fail,
+    replacing,
     user_errors,
 )
-from detente.evaluate import EVALUATORS, Evaluator
+from detente.evaluate import EVALUATORS, Evaluator, default_evaluator
 from detente.models import registry
 from detente.scenario import load
 from detente.sensitivity import (
@@ -54,9 +58,11 @@ def sensitivity(
         help=f"Sobol: base samples, a power of two (default {DEFAULT_SAMPLES['sobol']}; runs "
              f"N x (inputs + 2)). Morris: trajectories (default {DEFAULT_SAMPLES['morris']}; "
              "runs N x (inputs + 1)).")] = None,
-    evaluate: Annotated[str, typer.Option(
-        "--evaluate", "-e", metavar="EVALUATOR",
-        help=f"What to compute per run. One of: {', '.join(EVALUATORS)}.")] = "forecast",
+    evaluate: Annotated[str | None, typer.Option(
+        "--evaluate", "-e", metavar="EVALUATOR", show_default=False,
+        help=f"What to compute per run. One of: {', '.join(EVALUATORS)}. Default: all "
+             "(forecasts and crisis outputs) for a scenario with a crisis section, else "
+             "forecast.")] = None,
     model: Annotated[list[str] | None, typer.Option(
         "--model", "-m",
         help="Negotiation model for the forecast evaluator, repeatable. One of: "
@@ -77,16 +83,19 @@ def sensitivity(
              "(FILE.<output>.png).")] = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     seed: SeedOpt = 0,
 ) -> None:
     """Rank the scenario's uncertain inputs by how much each drives every output (global
     sensitivity analysis with SALib: Sobol indices or Morris screening)."""
+    check_output(output, force=force, protect=[scenario])
+    check_output(plot, force=force, protect=[scenario])
     with user_errors():
         try:
             if plot is not None:
                 plot_format(plot)
             s = load(scenario)
-            evaluator = _evaluator(evaluate, model)
+            evaluator = _evaluator(evaluate or default_evaluator(s), model)
             result = analyse(s, method=method.value, evaluator=evaluator, n=samples, seed=seed,
                              inputs=input_name, outputs=output_name)
         except SensitivityError as exc:
@@ -95,13 +104,15 @@ def sensitivity(
     def table(console: Console) -> None:
         render(result, console, top=top)
 
-    emit(fmt, output, as_json=result.to_json, as_table=table)
+    emit(fmt, output, as_json=result.to_json, as_table=table, force=force,
+         protect=[scenario])
     if plot is not None:
         for name, target in plot_targets(plot, result.output_names).items():
-            try:
-                result.plot(target, name, top=top)
-            except SensitivityError as exc:
-                fail(str(exc))
+            with replacing(target, force=force, protect=[scenario]) as tmp:
+                try:
+                    result.plot(tmp, name, top=top)
+                except SensitivityError as exc:
+                    fail(str(exc))
             err_console.print(f"wrote {target}")
 
 
@@ -135,18 +146,25 @@ def render(result: SensitivityResult, console: Console, *, top: int = 15) -> Non
             f"{result.conf_level:.0%} bootstrap interval)" if result.method == "sobol" else
             f"Morris screening with {result.levels} levels (mu* mean |effect|, mu signed, "
             "sigma spread)")
-    console.print(f"[bold]{result.title}[/] ({result.scenario}): {what}; "
-                  f"{len(result.inputs)} uncertain inputs, {result.evaluations} runs of the "
-                  f"{result.evaluator} evaluator, seed {result.seed}")
+    console.print(Text.assemble(
+        (result.title, "bold"), f" ({result.scenario}): {what}; {len(result.inputs)} uncertain "
+        f"inputs, {result.evaluations} runs of the {result.evaluator} evaluator, seed "
+        f"{result.seed}"))
     for o in result.outputs:
         if o.constant:
-            console.print(f"[bold]{o.name}[/]: constant at {o.mean:.4g} over every run; no "
-                          "input moves it", soft_wrap=True)
+            console.print(Text.assemble((o.name, "bold"), f": constant at {o.mean:.4g} over "
+                                        "every run; no input moves it"), soft_wrap=True)
             continue
         console.print(_table(result, o, top))
         console.print(_summary(result, o), soft_wrap=True)
+    for name, shares in result.categories.items():
+        parts = ", ".join(f"{k} {v:.1%}" for k, v in sorted(shares.items(), key=lambda kv: -kv[1]))
+        console.print(Text.assemble((name, "bold"), " is a category code, so it gets the share "
+                                    f"of runs in each category, not indices: {parts}"),
+                      soft_wrap=True)
     for name, reason in result.skipped.items():
-        console.print(f"[yellow]skipped[/] {name}: {reason}", soft_wrap=True)
+        console.print(Text.assemble(("skipped", "yellow"), f" {name}: {reason}"),
+                      soft_wrap=True)
 
 
 def _table(result: SensitivityResult, o: OutputIndices, top: int) -> Table:
@@ -180,9 +198,8 @@ def _table(result: SensitivityResult, o: OutputIndices, top: int) -> Table:
     return t
 
 
-def _input_cell(result: SensitivityResult, name: str, dominant: bool) -> str:
-    label = result.label(name)
-    return f"[bold red]{label}[/]" if dominant else label
+def _input_cell(result: SensitivityResult, name: str, dominant: bool) -> Text:
+    return Text(result.label(name), style="bold red" if dominant else "")
 
 
 def _bar(value: float, scale: float, width: int = 12) -> str:
@@ -191,17 +208,19 @@ def _bar(value: float, scale: float, width: int = 12) -> str:
     return "█" * max(1, round(width * min(value / scale, 1.0)))
 
 
-def _summary(result: SensitivityResult, o: OutputIndices) -> str:
+def _summary(result: SensitivityResult, o: OutputIndices) -> Text:
     if o.constant:
-        return ""
+        return Text()
     hinges = fragile(result, o.name, DOMINANT)
-    notes = []
+    notes: list[Text] = []
     if result.method == "sobol":
         s1 = sum(r.values["S1"] for r in o.indices)
         inter = max(0.0, 1.0 - s1)
-        notes.append(f"inputs acting alone explain {min(s1, 1.0):.0%} of the variance"
-                     + (f"; about {inter:.0%} comes from interactions" if inter >= 0.05 else ""))
+        notes.append(Text(f"inputs acting alone explain {min(s1, 1.0):.0%} of the variance"
+                          + (f"; about {inter:.0%} comes from interactions" if inter >= 0.05
+                             else ""), style="dim"))
     if hinges:
-        notes.append(f"[bold red]hinges on {', '.join(result.label(h) for h in hinges)}[/] "
-                     f"(total index >= {DOMINANT:g})")
-    return "[dim]" + "; ".join(notes) + "[/]" if notes else ""
+        notes.append(Text.assemble(
+            (f"hinges on {', '.join(result.label(h) for h in hinges)}", "bold red"),
+            f" (total index >= {DOMINANT:g})"))
+    return Text("; ", style="dim").join(notes)

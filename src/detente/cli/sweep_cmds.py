@@ -33,15 +33,18 @@ from rich.table import Table
 from rich.text import Text
 
 from detente.cli.common import (
+    ForceOpt,
     Format,
     FormatOpt,
     OutputOpt,
     ScenarioArg,
+    check_output,
     coerce,
     emit,
     err_console,
     fail,
     parse_pairs,
+    replacing,
     user_errors,
 )
 from detente.evaluate import EVALUATORS, default_evaluator
@@ -128,10 +131,12 @@ def sweep(
         "--quiet", "-q", help="No progress bar (the final line is still printed).")] = False,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
 ) -> None:
     """Run a Monte Carlo sweep: draw every uncertain input, evaluate each draw, store inputs
     and outputs in the run database, and summarise every output (with a warning when the
     draws split into two camps)."""
+    check_output(output, force=force, protect=[scenario, resolve_db(db)])
     with _errors():
         bar = _ProgressBar(enabled=not quiet and err_console.is_terminal)
         if resume is not None:
@@ -155,7 +160,7 @@ def sweep(
                                    db=db, progress=bar)
         _final_line(result, bar)
         summary = result.summary()
-    _emit_run(result, summary, fmt, output)
+    _emit_run(result, summary, fmt, output, force=force, protect=[scenario, result.db])
 
 
 runs_app = typer.Typer(
@@ -166,8 +171,9 @@ runs_app = typer.Typer(
 
 @runs_app.command("list")
 def runs_list(db: DbOpt = None, fmt: FormatOpt = Format.table,
-              output: OutputOpt = None) -> None:
+              output: OutputOpt = None, force: ForceOpt = False) -> None:
     """List the runs in the database, newest first."""
+    check_output(output, force=force, protect=[resolve_db(db)])
     with _errors():
         runs = list_runs(db)
 
@@ -188,29 +194,36 @@ def runs_list(db: DbOpt = None, fmt: FormatOpt = Format.table,
         console.print(t)
 
     emit(fmt, output, as_json=lambda: json.dumps(
-        [r.model_dump(mode="json") for r in runs], indent=2), as_table=table)
+        [r.model_dump(mode="json") for r in runs], indent=2), as_table=table, force=force,
+        protect=[resolve_db(db)])
 
 
 @runs_app.command("show")
 def runs_show(run: RunArg, db: DbOpt = None, inputs: Annotated[bool, typer.Option(
         "--inputs", help="Also list the run's input columns.")] = False,
-        fmt: FormatOpt = Format.table, output: OutputOpt = None) -> None:
+        fmt: FormatOpt = Format.table, output: OutputOpt = None,
+        force: ForceOpt = False) -> None:
     """Show a run: what was run, its status, and the summary of every stored output."""
+    check_output(output, force=force, protect=[resolve_db(db)])
     with _errors():
         result = open_run(db, run)
         summary = result.summary()
-    _emit_run(result, summary, fmt, output, inputs=inputs)
+    _emit_run(result, summary, fmt, output, inputs=inputs, force=force,
+              protect=[resolve_db(db)])
 
 
 @runs_app.command("export")
 def runs_export(run: RunArg, output: Annotated[Path, typer.Option(
         "--output", "-o", dir_okay=False, show_default=False,
         help="The file to write: .parquet or .csv (by its name).")],
-        db: DbOpt = None) -> None:
+        db: DbOpt = None, force: ForceOpt = False) -> None:
     """Export a run's draws (draw index, every input, every output) to Parquet or CSV."""
+    check_output(output, force=force, protect=[resolve_db(db)])
     with _errors():
         result = open_run(db, run)
-        path = result.export(output)
+        with replacing(output, force=force, protect=[resolve_db(db)]) as tmp:
+            result.export(tmp)
+        path = output
     info = result.info
     err_console.print(f"wrote {path} ({info.draws_done:,} draws, "
                       f"{1 + len(info.inputs) + len(info.outputs)} columns)", soft_wrap=True,
@@ -233,8 +246,7 @@ def _errors() -> Iterator[None]:
             again = "" if exc.db == resolve_db(None) else f" --db {exc.db}"
             err_console.print(f"interrupted: {exc.done:,} of {exc.total:,} draws of run "
                               f"{exc.run_id} are stored; continue with\n"
-                              f"  detente sweep --resume {exc.run_id}{again}",
-                              markup=False, soft_wrap=True)
+                              f"  detente sweep --resume {exc.run_id}{again}", soft_wrap=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except SweepError as exc:
             _show_warnings(caught)
@@ -248,7 +260,8 @@ def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
         text = str(w.message)
         if text not in seen and not issubclass(w.category, DeprecationWarning):
             seen.add(text)
-            err_console.print(f"[yellow]warning:[/] {text}", markup=True, soft_wrap=True)
+            err_console.print(Text.assemble(("warning:", "yellow"), f" {text}"),
+                              soft_wrap=True)
     caught.clear()
 
 
@@ -331,7 +344,8 @@ class _ProgressBar:
     def __init__(self, enabled: bool):
         self.enabled = enabled
         self.progress = Progress(
-            TextColumn("[bold]sweep"), BarColumn(), MofNCompleteColumn(), _Rate(),
+            TextColumn("sweep", style="bold", markup=False), BarColumn(), MofNCompleteColumn(),
+            _Rate(),
             TimeElapsedColumn(), TextColumn("eta"), TimeRemainingColumn(),
             console=err_console, disable=not enabled, transient=True)
         self.task: Any = None
@@ -358,7 +372,7 @@ def _final_line(result: SweepResult, bar: _ProgressBar) -> None:
     info = result.info
     if bar.task is None:  # nothing was computed: a resume of a complete run
         err_console.print(f"run {info.run_id} was already {info.status}: "
-                          f"{info.draws_done:,} draws in {result.db}", markup=False,
+                          f"{info.draws_done:,} draws in {result.db}",
                           soft_wrap=True)
         return
     new = info.draws_done - bar.first
@@ -379,7 +393,8 @@ def _status(info: RunInfo) -> str:
 
 
 def _emit_run(result: SweepResult, summary: Summary, fmt: Format, output: Path | None,
-              *, inputs: bool = False) -> None:
+              *, inputs: bool = False, force: bool = False,
+              protect: list[str | Path | None] | None = None) -> None:
     info = result.info
 
     def as_json() -> str:
@@ -388,23 +403,24 @@ def _emit_run(result: SweepResult, summary: Summary, fmt: Format, output: Path |
                           indent=2, allow_nan=False)
 
     def as_table(console: Console) -> None:
-        head = (f"run [bold]{info.run_id}[/]: {info.scenario_id} · {_evaluator_label(info)} "
-                f"· seed {info.seed} · {info.draws_done:,}"
-                f"{'' if info.draws_done == info.draws else f' of {info.draws:,}'} draws · "
-                f"{_status(info)}")
+        head = Text.assemble(
+            "run ", (info.run_id, "bold"), f": {info.scenario_id} · {_evaluator_label(info)} "
+            f"· seed {info.seed} · {info.draws_done:,}"
+            f"{'' if info.draws_done == info.draws else f' of {info.draws:,}'} draws · "
+            f"{_status(info)}")
         console.print(head, soft_wrap=True)
         if info.correlation:
             console.print("correlated: " + "; ".join(f"{a} ~ {b} ({rho:+g})"
                                                      for a, b, rho in info.correlation),
                           markup=False, soft_wrap=True)
         if info.error:
-            console.print(f"[red]error:[/] {info.error}", soft_wrap=True)
+            console.print(Text.assemble(("error:", "red"), f" {info.error}"), soft_wrap=True)
         if inputs:
             console.print(f"inputs ({len(info.inputs)}): " + ", ".join(info.inputs),
                           markup=False, soft_wrap=True)
         _summary_table(summary, console)
 
-    emit(fmt, output, as_json=as_json, as_table=as_table)
+    emit(fmt, output, as_json=as_json, as_table=as_table, force=force, protect=protect or [])
 
 
 def _summary_table(summary: Summary, console: Console) -> None:
@@ -424,7 +440,7 @@ def _summary_table(summary: Summary, console: Console) -> None:
                   Text(note, style="yellow"))
     console.print(t)
     for message in summary.warnings():
-        console.print(f"[yellow]warning:[/] {message}", soft_wrap=True)
+        console.print(Text.assemble(("warning:", "yellow"), f" {message}"), soft_wrap=True)
 
 
 def _fmt(value: float) -> str:

@@ -11,7 +11,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -21,17 +20,21 @@ from rich.progress import (
     TimeElapsedColumn,
 )
 from rich.table import Table
+from rich.text import Text
 
 from detente import api
 from detente.cli.common import (
+    ForceOpt,
     Format,
     FormatOpt,
     OutputOpt,
     ScenarioArg,
     SeedOpt,
+    check_output,
     emit,
     err_console,
     number_pairs,
+    replacing,
     user_errors,
 )
 from detente.scenario import Scenario, load
@@ -71,10 +74,13 @@ def whatif(
         dir_okay=False)] = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
+    force: ForceOpt = False,
     seed: SeedOpt = 0,
 ) -> None:
     """What will it take? The cheapest bundles of levers and concessions that bring P(war)
     to the target, the frontier of cost versus risk, and what the answer hinges on."""
+    check_output(output, force=force, protect=[scenario])
+    check_output(plot, force=force, protect=[scenario])
     with user_errors():
         if plot is not None:
             plot_format(plot)
@@ -88,13 +94,15 @@ def whatif(
         err_console.print(f"searched {result.evaluations:,} bundles on {draws:,} draws in "
                           f"{time.perf_counter() - start:.1f} s")
         if plot is not None:
-            result.plot(plot)
+            with replacing(plot, force=force, protect=[scenario]) as tmp:
+                result.plot(tmp)
             err_console.print(f"wrote {plot}")
 
     def table(console: Console) -> None:
         whatif_tables(result, s, console)
 
-    emit(fmt, output, as_json=result.to_json, as_table=table)
+    emit(fmt, output, as_json=result.to_json, as_table=table, force=force,
+         protect=[scenario])
 
 
 class _Bar:
@@ -103,7 +111,7 @@ class _Bar:
     def __init__(self, console: Console) -> None:
         self.console = console
         self.live = console.is_terminal
-        self.progress = Progress(TextColumn("{task.description}"), BarColumn(),
+        self.progress = Progress(TextColumn("{task.description}", markup=False), BarColumn(),
                                  MofNCompleteColumn(), TimeElapsedColumn(), console=console,
                                  transient=True, disable=not self.live)
         self.task: TaskID | None = None
@@ -129,7 +137,7 @@ class _Bar:
         self.progress.update(self.task, completed=done)
         if not self.live and done >= total and stage not in self.reported:
             self.reported.add(stage)
-            self.console.print(f"{time.perf_counter() - self.start:6.1f} s  {escape(stage)}",
+            self.console.print(f"{time.perf_counter() - self.start:6.1f} s  {stage}",
                                style="dim")
 
 
@@ -143,10 +151,10 @@ def _fmt(v: float) -> str:
 def whatif_tables(r: WhatIfResult, s: Scenario, console: Console) -> None:
     """The answer first, then the frontier it is read from, then the recommended bundle."""
     check = f" (+{r.check_draws:,} fresh to check)" if r.check_draws else ""
-    console.print(f"[bold]{escape(r.title)}[/] ({r.scenario}): what would bring P(war) to "
-                  f"{r.target:.0%} or below? {r.draws:,} draws{check}, seed {r.seed}; "
-                  f"{r.evaluations:,} bundles searched.")
-    console.print(escape(r.headline))
+    console.print(Text.assemble(
+        (r.title, "bold"), f" ({r.scenario}): what would bring P(war) to {r.target:.0%} or "
+        f"below? {r.draws:,} draws{check}, seed {r.seed}; {r.evaluations:,} bundles searched."))
+    console.print(r.headline)
     console.print()
 
     t = Table(title="The frontier: the cheapest bundle found for each level of risk (cost in "
@@ -178,13 +186,13 @@ def whatif_tables(r: WhatIfResult, s: Scenario, console: Console) -> None:
             cells.append(", ".join(changed) or "(today's bundle)")
         style = ("bold" if i == r.recommended else "dim" if is_current
                  else "green" if b.meets_target else None)
-        t.add_row(*(escape(c) for c in cells), style=style,
+        t.add_row(*cells, style=style,
                   end_section=i == len(r.frontier) - 1)
     console.print(t)
-    console.print("[dim]★ the cheapest bundle meeting the target on the search's draws and on "
+    console.print("★ the cheapest bundle meeting the target on the search's draws and on "
                   "fresh ones; green: meets the target; now: today's bundle (the scenario's "
                   "settings, offers at the status quo; its row lists them). fresh: P(war) on "
-                  "draws the search never saw.[/]")
+                  "draws the search never saw.", style="dim")
 
     b = r.best
     label = "recommended bundle" if r.recommended is not None else "lowest-risk bundle"
@@ -196,7 +204,7 @@ def whatif_tables(r: WhatIfResult, s: Scenario, console: Console) -> None:
     today = {lv.lever: lv.value for lv in r.current.levers}
     for lv in b.levers:
         name = lv.lever + ("" if lv.free else " (held)")
-        t.add_row(name, _fmt(lv.value), _fmt(today[lv.lever]), escape(lv.words))
+        t.add_row(name, _fmt(lv.value), _fmt(today[lv.lever]), lv.words)
     console.print(t)
     console.print(f"Cost: {b.cost:+.3f} = levers {b.lever_cost:.3f} + value conceded against "
                   f"the status quo {b.concession_cost:+.3f}; P(war) from the commitment "
@@ -213,14 +221,15 @@ def whatif_tables(r: WhatIfResult, s: Scenario, console: Console) -> None:
             flags = [f for f, on in (("hinges", d.hinges), ("dominant", d.dominant)) if on]
             st = ("" if d.total_index is None else f"{d.total_index:.2f}"
                   + ("" if d.total_index_conf is None else f"±{d.total_index_conf:.2f}"))
-            t.add_row(escape(d.label + (f" [{', '.join(flags)}]" if flags else "")),
+            t.add_row(d.label + (f" [{', '.join(flags)}]" if flags else ""),
                       f"{d.p_war_lower:.3f} (≤{d.lower_cut:.3g})",
                       f"{d.p_war_upper:.3f} (≥{d.upper_cut:.3g})", st,
                       style="bold" if flags else None)
         console.print(t)
-        console.print(f"[dim]hinges: the target ({r.target:.0%}) is missed in one third of "
+        console.print(f"hinges: the target ({r.target:.0%}) is missed in one third of "
                       "the input, beyond Monte Carlo noise; dominant: its Sobol total-order "
-                      "index (share of the variance of war at this bundle) is at least 0.5.[/]")
+                      "index (share of the variance of war at this bundle) is at least 0.5.",
+                      style="dim")
 
     if b.mechanisms:
         t = Table(title=f"Why war still happens at the {label}", title_justify="left")
@@ -229,9 +238,9 @@ def whatif_tables(r: WhatIfResult, s: Scenario, console: Console) -> None:
         t.add_column("P", justify="right")
         for m in b.mechanisms:
             if m.p > 0:
-                t.add_row(escape(m.description), f"{m.share_of_war:.0%}", f"{m.p:.3f}")
+                t.add_row(m.description, f"{m.share_of_war:.0%}", f"{m.p:.3f}")
         console.print(t)
     if r.reason:
-        console.print(f"[bold]Target out of reach:[/] {escape(r.reason)}.")
+        console.print(Text.assemble(("Target out of reach:", "bold"), f" {r.reason}."))
     for note in r.notes:
-        console.print(f"[dim]note: {escape(note)}[/]")
+        console.print(f"note: {note}", style="dim")

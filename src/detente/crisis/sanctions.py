@@ -145,8 +145,10 @@ def sanctions_complete_information(
         4. The sender threatens iff the outcome of steps 1-3 gives it more than 0.
 
     With ``lam > 0`` a target that would give in after imposition strictly prefers giving in
-    to the threat, and a sender facing a target that would endure earns at most ``-c_S <= 0``
-    from threatening; so imposition is never on the path (the result the tests check).
+    to the threat; a target with ``v_T <= c_T < v_T / (1 - lam)`` would endure imposed
+    sanctions yet still yields to a credible threat (``-v_T >= -c_T``); and against a target
+    with ``c_T < v_T`` a defied sender earns at most ``-c_S <= 0``, so it does not threaten.
+    Imposition is therefore never on the path (the result the tests check).
 
     Args:
         stake_sender: ``v_S > 0``, what the target's compliance is worth to the sender.

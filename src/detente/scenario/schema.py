@@ -20,6 +20,8 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detente.scenario.crisis import CrisisSection, crisis_cross_check
+from detente.scenario.history import HistoryEvent, history_cross_check
+from detente.scenario.offers import Offer, offer_quantities, offers_cross_check
 from detente.scenario.values import Quantity, Text
 
 SCHEMA_VERSION = 1
@@ -98,6 +100,8 @@ class Scenario(_Frozen):
     issues: Annotated[list[Issue], Field(min_length=1)]
     actors: Annotated[list[Actor], Field(min_length=1)]
     crisis: CrisisSection | None = None
+    offers: list[Offer] = Field(default_factory=list)
+    history: list[HistoryEvent] = Field(default_factory=list)
 
     @property
     def actor_ids(self) -> list[str]:
@@ -138,6 +142,7 @@ class Scenario(_Frozen):
         if self.crisis is not None:
             for path, q in self.crisis.quantities():
                 yield ("crisis", *path), q
+        yield from offer_quantities(self.offers)
 
     def to_data(self) -> dict[str, Any]:
         """Plain data in file order, the shortest form of every number."""
@@ -221,6 +226,21 @@ def cross_check(data: dict[str, Any]) -> list[tuple[Path, str]]:
         actor_ids = [a.get("id") for a in _list(data.get("actors")) if isinstance(a, dict)]
         problems += crisis_cross_check(data["crisis"], scales, divisible,
                                        [a for a in actor_ids if isinstance(a, str)], sources)
+    if "offers" in data:
+        actor_ids = [a.get("id") for a in _list(data.get("actors")) if isinstance(a, dict)]
+        problems += offers_cross_check(data["offers"], scales,
+                                       [a for a in actor_ids if isinstance(a, str)], sources)
+    if "history" in data:
+        raw = data.get("crisis")
+        crisis: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        challenger = crisis.get("challenger")
+        defenders = [d for d in _list(crisis.get("defenders")) if isinstance(d, str)]
+        known = [str(a["id"]) for a in _list(data.get("actors"))
+                 if isinstance(a, dict) and isinstance(a.get("id"), str)]
+        problems += history_cross_check(
+            data["history"], known,
+            sources, challenger if isinstance(challenger, str) else None, defenders,
+            data.get("as_of"))
     return problems
 
 

@@ -1,0 +1,131 @@
+"""`detente simulate`: the crisis played week by week, with signals, beliefs and learning
+(:mod:`detente.simulate`, ``docs/escalation.md``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from detente.cli.common import (
+    ForceOpt,
+    Format,
+    FormatOpt,
+    OutputOpt,
+    ScenarioArg,
+    SeedOpt,
+    check_output,
+    emit,
+    user_errors,
+)
+
+if TYPE_CHECKING:
+    from detente.simulate import SimulationResult
+
+
+def simulate(
+    scenario: ScenarioArg = None,
+    weeks: Annotated[int, typer.Option("--weeks", "-w", help="Weeks to play.", min=1,
+                                       max=520)] = 12,
+    runs: Annotated[int, typer.Option(
+        "--runs", "-n", help="Runs (each one seeded draw of the scenario's uncertain "
+                             "numbers, as in `detente crisis`).", min=1,
+        max=10_000_000)] = 10_000,
+    types: Annotated[int, typer.Option(
+        "--types", help="Challenger types in the defending side's belief (the first draws).",
+        min=1, max=4096)] = 128,
+    opening: Annotated[str, typer.Option(
+        "--opening", help="The offer on the table in week 1: 'defenders' (their own terms) "
+                          "or 'model' (the offer of `detente crisis`).")] = "defenders",
+    mobilisation: Annotated[float, typer.Option(
+        "--mobilisation", help="The challenger's readiness at the start, 0 (none) to 1 "
+                               "(ready to invade).", min=0.0, max=1.0)] = 0.0,
+    no_signals: Annotated[bool, typer.Option(
+        "--no-signals", help="No signalling moves (no mobilisation or threats).")] = False,
+    catalogue: Annotated[Path | None, typer.Option(
+        "--catalogue", help="A catalogue of moves (YAML, the shape of the built-in one).",
+        dir_okay=False)] = None,
+    fmt: FormatOpt = Format.table,
+    output: OutputOpt = None,
+    force: ForceOpt = False,
+    seed: SeedOpt = 0,
+) -> None:
+    """Escalation over time: P(war by week t), how runs end, the most common paths of moves,
+    the escalation score per week and which signals moved beliefs most."""
+    check_output(output, force=force, protect=[scenario, catalogue])
+    with user_errors():
+        from detente import api
+        from detente.scenario import load
+
+        if opening not in ("defenders", "model"):
+            from detente.cli.common import fail
+
+            fail(f"--opening must be 'defenders' or 'model'; got {opening!r}")
+        s = load(scenario)
+        result = api.simulate(s, weeks=weeks, runs=runs, seed=seed, types=types,
+                              opening=opening, mobilisation=mobilisation,
+                              signals=not no_signals, catalogue=catalogue)
+
+    def table(console: Console) -> None:
+        simulate_tables(result, console)
+
+    emit(fmt, output, as_json=result.to_json, as_table=table, force=force,
+         protect=[scenario, catalogue])
+
+
+def _num(x: float | None, fmt: str = "+.2f") -> str:
+    return "" if x is None else format(x, fmt)
+
+
+def simulate_tables(r: SimulationResult, console: Console) -> None:
+    """The answer first, then the week-by-week table, the paths and the signals."""
+    console.print(Text.assemble((r.title, "bold"), f" ({r.scenario}): {r.runs:,} runs, "
+                                f"{r.weeks} weeks, seed {r.seed}"))
+    console.print(r.headline)
+    console.print()
+    if r.history:
+        t = Table(title="Replayed history: the defending side's belief that the challenger "
+                        "is resolved, and P(war now)", title_justify="left")
+        for col in ("date", "actor", "move", "belief", "P(war now)"):
+            t.add_column(col, justify="right" if col in ("belief", "P(war now)") else "left")
+        for h in r.history:
+            t.add_row(h.date, h.actor, h.move, f"{h.belief:.2f}", f"{h.p_war_now:.2f}")
+        console.print(t)
+        console.print(f"Simulated onward from {r.start_date}.")
+    t = Table(title="Week by week (escalation: minus the Goldstein weights of the week's "
+                    "moves; belief: P(challenger resolved))", title_justify="left")
+    for col in ("week", "P(war) by", "90% interval", "settled by", "wars", "settlements",
+                "escalation", "belief"):
+        t.add_column(col.replace(" ", "\n"), justify="right")
+    for w in range(r.weeks):
+        lo, hi = r.p_war_interval[w]
+        t.add_row(str(w + 1), f"{r.p_war_by_week[w]:.3f}", f"{lo:.3f}–{hi:.3f}",
+                  f"{r.p_settled_by_week[w]:.3f}", f"{r.war_in_week[w]:,}",
+                  f"{r.settled_in_week[w]:,}", _num(r.escalation_by_week[w], "+.1f"),
+                  _num(r.belief_by_week[w], ".2f"))
+    console.print(t)
+    console.print(f"Still in crisis after week {r.weeks}: {r.ongoing:.1%} of runs.")
+
+    t = Table(title="Most common paths (challenger's move/defending side's move, week by "
+                    "week)", title_justify="left")
+    t.add_column("share", justify="right")
+    t.add_column("outcome")
+    t.add_column("path", overflow="fold")
+    for p in r.paths:
+        t.add_row(f"{p.share:.1%}", p.outcome, " → ".join(p.path) or "(no move)")
+    console.print(t)
+
+    t = Table(title="Which of the challenger's moves moved the defending side's belief most",
+              title_justify="left")
+    for col in ("move", "seen", "mean change", "mean |change|"):
+        t.add_column(col, justify="left" if col == "move" else "right")
+    for s in r.signals_moved:
+        t.add_row(s.move, f"{s.count:,}", f"{s.mean_shift:+.3f}", f"{s.mean_abs_shift:.3f}")
+    console.print(t)
+    console.print(f"Catalogue: {r.catalogue}. Opening offer: {r.opening}; mobilisation at the "
+                  f"start {r.mobilisation:g}; signals {'on' if r.signals else 'off'}; "
+                  f"{r.types} types in the defending side's belief.")
