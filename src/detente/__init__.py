@@ -8,8 +8,6 @@ The Python API mirrors the ``detente`` command line::
     report.to_frame()
 """
 
-__version__ = "0.1.0"
-
 # The package detente.whatif is loaded before the function of the same name is bound, so that
 # `detente.whatif` is always the function (loading a submodule later would rebind the name).
 import detente.simulate as _simulate_package  # noqa: F401
@@ -23,6 +21,7 @@ from detente.api import (
     simulate,
     whatif,
 )
+from detente.provenance import __version__
 
 __all__ = ["ForecastReport", "__version__", "convert", "crisis_analysis", "forecast", "load",
            "simulate", "whatif"]

@@ -10,18 +10,18 @@
 from __future__ import annotations
 
 import json
-import platform
 from collections.abc import Mapping, Sequence
-from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, ConfigDict
 
 from detente.models import registry
 from detente.models.base import ForecastResult, ModelInputError, run_model
 from detente.models.compare import IssueSpread, issue_spread
+from detente.models.registry import make_config
+from detente.provenance import versions
 from detente.scenario import Scenario, load
 from detente.scenario.writer import write
 
@@ -34,25 +34,6 @@ if TYPE_CHECKING:
 
 __all__ = ["ForecastReport", "convert", "crisis_analysis", "forecast", "load", "make_config",
            "offer_curve", "simulate", "versions", "whatif"]
-
-
-def versions(*extra: str) -> dict[str, str]:
-    """Versions of detente and of the libraries that shape its numbers, stored with results;
-    ``extra`` names further installed distributions to record (e.g. ``"SALib"``)."""
-    from importlib.metadata import PackageNotFoundError, version
-
-    import pydantic
-    import scipy
-
-    from detente import __version__
-
-    out = {"detente": __version__, "python": platform.python_version(),
-           "numpy": np.__version__, "scipy": scipy.__version__,
-           "pydantic": pydantic.__version__}
-    for dist in extra:
-        with suppress(PackageNotFoundError):
-            out[dist] = version(dist)
-    return out
 
 
 class ForecastReport(BaseModel):
@@ -98,19 +79,6 @@ class ForecastReport(BaseModel):
         import pandas as pd
 
         return pd.concat([r.forecast_frame() for r in self.results], ignore_index=True)
-
-
-def make_config(model: str, settings: Mapping[str, Any] | None = None) -> Any:
-    """A model's config from plain settings (for example from ``--set key=value``)."""
-    info = registry.get(model)
-    try:
-        return info.config(**dict(settings or {}))
-    except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
-                             for e in exc.errors())
-        allowed = ", ".join(info.config.model_fields) or "none"
-        raise ModelInputError(f"bad settings for model {model!r}: {problems} "
-                              f"(settings: {allowed})") from None
 
 
 def forecast(scenario: Scenario | str | Path | None = None,

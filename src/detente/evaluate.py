@@ -24,9 +24,9 @@ from typing import Any
 
 import numpy as np
 
-from detente.api import make_config
 from detente.models import registry
 from detente.models.base import FloatArray, ModelInputError
+from detente.models.registry import make_config
 from detente.sampling import Draws
 from detente.scenario.schema import Scenario
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
@@ -15,18 +14,6 @@ from detente.scenario.values import Quantity
 if TYPE_CHECKING:
     from detente.api import ForecastReport
     from detente.models.base import ForecastResult
-
-
-PLOT_SUFFIXES = (".png", ".svg")
-
-
-def plot_format(path: Path, error: type[Exception] = ValueError) -> str:
-    """``png`` or ``svg`` from a plot file's suffix; ``error`` with a clear message otherwise."""
-    suffix = path.suffix.lower()
-    if suffix not in PLOT_SUFFIXES:
-        raise error(f"cannot tell the plot format from {path.name!r}; use a file ending in "
-                    f"{' or '.join(PLOT_SUFFIXES)}")
-    return suffix[1:]
 
 
 def _cell(q: Quantity) -> Text:

@@ -49,10 +49,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from detente import report
-from detente.api import versions
+from detente import figures
 from detente.evaluate import EVALUATORS, Evaluator, category_shares, default_evaluator
 from detente.models.base import FloatArray
+from detente.provenance import versions
 from detente.sampling import Input, from_matrix, uncertain_inputs
 from detente.scenario import Scenario, load
 
@@ -345,7 +345,7 @@ def fragile(result: SensitivityResult, output: str | None = None,
 
 def plot_format(path: Path) -> str:
     """``png`` or ``svg`` from a plot file's suffix; a clear error otherwise."""
-    return report.plot_format(path, SensitivityError)
+    return figures.plot_format(path, SensitivityError)
 
 
 # -- pieces of analyse -----------------------------------------------------------------------

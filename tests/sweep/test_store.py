@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from detente.api import versions
+from detente.provenance import versions
 from detente.scenario import Scenario
 from detente.sweep import (
     DEFAULT_DB,

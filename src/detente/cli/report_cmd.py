@@ -8,7 +8,16 @@ from typing import Annotated
 
 import typer
 
-from detente.cli.common import ScenarioArg, SeedOpt, err_console, fail, user_errors
+from detente.cli.common import (
+    ForceOpt,
+    ScenarioArg,
+    SeedOpt,
+    check_output,
+    err_console,
+    fail,
+    replacing,
+    user_errors,
+)
 
 
 class ReportFormat(enum.StrEnum):
@@ -37,6 +46,7 @@ def report(
         "--trajectories", help="Morris trajectories of the sensitivity ranking.", min=2,
         max=10_000)] = 40,
     seed: SeedOpt = 0,
+    force: ForceOpt = False,
 ) -> None:
     """Write an HTML report: the question and the answer in plain words, the figures
     (positions by round, the offer line, P(war) against the offer, why war happens, the lever
@@ -47,6 +57,7 @@ def report(
     if output.suffix.lower() not in (f".{fmt.value}", ".htm" if fmt is ReportFormat.html
                                      else ".json"):
         fail(f"{output}: write the {fmt.value} report to a file ending in .{fmt.value}")
+    check_output(output, force=force, protect=[scenario])
     options = ReportOptions(seed=seed, draws=draws, whatif=not no_whatif,
                             whatif_draws=whatif_draws, sensitivity=not no_sensitivity,
                             sensitivity_trajectories=trajectories)
@@ -57,8 +68,6 @@ def report(
         except SensitivityError as exc:
             fail(str(exc))
         text = render(content) if fmt is ReportFormat.html else content.to_json()
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        fail(f"cannot write {output}: {exc.strerror}")
+    with replacing(output, force=force, protect=[scenario]) as tmp:
+        tmp.write_text(text, encoding="utf-8")
     err_console.print(f"wrote {output} ({len(text.encode('utf-8')) / 1e6:.1f} MB)")

@@ -7,9 +7,13 @@ Adding a model: write ``detente/models/<name>.py`` with an ``INFO`` (see
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from importlib import import_module
+from typing import Any
 
-from detente.models.base import ModelInfo
+from pydantic import ValidationError
+
+from detente.models.base import ModelInfo, ModelInputError
 
 # order = the order of columns in `detente forecast --model all`
 _MODULES = ("compromise", "median", "mean", "nbs", "eum", "smp", "exchange")
@@ -33,3 +37,16 @@ def get(name: str) -> ModelInfo:
 
 def names() -> list[str]:
     return list(MODELS)
+
+
+def make_config(model: str, settings: Mapping[str, Any] | None = None) -> Any:
+    """A model's config from plain settings (for example from ``--set key=value``)."""
+    info = get(model)
+    try:
+        return info.config(**dict(settings or {}))
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}"
+                             for e in exc.errors())
+        allowed = ", ".join(info.config.model_fields) or "none"
+        raise ModelInputError(f"bad settings for model {model!r}: {problems} "
+                              f"(settings: {allowed})") from None

@@ -28,7 +28,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from detente.scenario.values import Evidence, Quantity, Text
+from detente.scenario.values import Evidence, Number, Quantity, Text
 
 # The same id rule as :mod:`detente.scenario.schema` (kept here to avoid an import cycle).
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
@@ -141,10 +141,10 @@ class Lever(_Frozen):
     name: Name
     description: Text | None = None
     issue: Id | None = None
-    range: tuple[float, float] = (0.0, 1.0)
+    range: tuple[Number, Number] = (0.0, 1.0)
     units: Name | None = None
-    steps: list[float] | None = None
-    default: float | None = None
+    steps: list[Number] | None = None
+    default: Number | None = None
     cost: Quantity | None = None
     paid_by: list[Id] = Field(default_factory=list)
     incurred: Literal["always", "if_war"] = "always"
@@ -182,7 +182,7 @@ class CrisisSection(_Frozen):
     third_parties: list[Id] = Field(default_factory=list)
     war: War
     power_shift: PowerShift | None = None
-    steps: dict[str, list[float]] = Field(default_factory=dict)
+    steps: dict[str, list[Number]] = Field(default_factory=dict)
     levers: list[Lever] = Field(default_factory=list)
 
     @property

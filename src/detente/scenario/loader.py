@@ -13,6 +13,8 @@ A name without a path separator or extension that matches a built-in scenario lo
 from __future__ import annotations
 
 import json
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +23,18 @@ from pydantic import BaseModel, ValidationError
 
 from detente.scenario.errors import PathPart, Problem, ScenarioError, format_path
 from detente.scenario.schema import Scenario, cross_check
+from detente.scenario.yamlread import (
+    MAX_DEPTH,
+    MAX_NODES,
+    PLAIN,
+    STR,
+    LimitError,
+    check_limits,
+    compose,
+    plain_scalar,
+)
 
 MAX_BYTES = 10 * 1024 * 1024
-MAX_DEPTH = 50
-MAX_NODES = 1_000_000
 BUILTIN_DIR = Path(__file__).parent / "builtin"
 DEFAULT_SCENARIO = "ukraine-2022"
 
@@ -69,20 +79,36 @@ def load(name_or_path: str | Path | None = None) -> Scenario:
 
 
 def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_BYTES`. A FIFO, device or socket is
+    refused without reading (opening does not block), and never more than the limit is read,
+    whatever size the file system reports (``/proc`` files report 0)."""
     name = str(path)
     if not path.exists():
         hint = f"; built-in scenarios: {', '.join(builtin_names())}"
         raise ScenarioError.single(name, f"no such file or built-in scenario{hint}")
-    if path.is_dir():
-        raise ScenarioError.single(name, "is a directory, not a scenario file")
-    size = path.stat().st_size
-    if size > MAX_BYTES:
-        raise ScenarioError.single(name, f"file is {size / 2**20:.1f} MB; scenario files "
-                                         f"are limited to {MAX_BYTES // 2**20} MB")
     try:
-        return path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except OSError as exc:
+        if path.is_dir():
+            raise ScenarioError.single(name, "is a directory, not a scenario file") from None
         raise ScenarioError.single(name, f"cannot read: {exc.strerror}") from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise ScenarioError.single(name, "is a directory, not a scenario file")
+        raise ScenarioError.single(name, "is not a regular file (a pipe, device or socket); "
+                                         "give a scenario file")
+    with os.fdopen(fd, "rb") as f:
+        try:
+            raw = f.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise ScenarioError.single(name, f"cannot read: {exc.strerror}") from None
+    if len(raw) > MAX_BYTES:
+        raise ScenarioError.single(name, f"file is larger than {MAX_BYTES // 2**20} MB; "
+                                         f"scenario files are limited to "
+                                         f"{MAX_BYTES // 2**20} MB")
+    return raw
 
 
 def decode(raw: bytes, path: Path | str) -> str:
@@ -108,11 +134,16 @@ def loads(text: str, name: str = "<string>") -> Scenario:
 def parse_yaml(text: str, name: str) -> tuple[Any, Lines]:
     """Parse YAML (JSON is YAML) into plain data plus a map field path -> line number."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        check_limits(text)
+        node = compose(text)
+    except LimitError as exc:
+        raise ScenarioError.single(name, str(exc), exc.line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         what = exc.problem or exc.context or "malformed"
+        if "nesting depth" in what:  # libyaml's own guard, deeper than ours
+            what = f"nesting is too deep (limit {MAX_DEPTH})"
         raise ScenarioError.single(name, f"not valid YAML/JSON: {what}", line) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
@@ -135,7 +166,6 @@ class _Builder:
 
     def __init__(self, name: str, lines: Lines):
         self.name, self.lines, self.count = name, lines, 0
-        self._constructor = yaml.SafeLoader("")
 
     def build(self, node: yaml.Node, path: tuple[PathPart, ...]) -> Any:
         self.count += 1
@@ -166,9 +196,15 @@ class _Builder:
         if not isinstance(node, yaml.ScalarNode):
             raise ScenarioError.single(self.name, "expected a plain value here",
                                        node.start_mark.line + 1, format_path(path))
+        if node.tag == STR:  # quoted, or tagged !!str
+            return node.value
+        if node.tag != PLAIN:
+            raise ScenarioError.single(self.name, f"YAML tag {node.tag.rsplit(':', 1)[-1]!r} "
+                                       "is not read here; write the value without a tag",
+                                       node.start_mark.line + 1, format_path(path))
         try:
-            return self._constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, OverflowError) as exc:
+            return plain_scalar(node.value)
+        except ValueError as exc:
             raise ScenarioError.single(self.name, f"cannot read value: {exc}",
                                        node.start_mark.line + 1, format_path(path)) from None
 

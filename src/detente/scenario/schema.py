@@ -22,7 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from detente.scenario.crisis import CrisisSection, crisis_cross_check
 from detente.scenario.history import HistoryEvent, history_cross_check
 from detente.scenario.offers import Offer, offer_quantities, offers_cross_check
-from detente.scenario.values import Quantity, Text
+from detente.scenario.values import Number, Quantity, Text
 
 SCHEMA_VERSION = 1
 
@@ -47,8 +47,8 @@ class Source(_Frozen):
 class Scale(_Frozen):
     """The units of an issue: its bounds and what each end means."""
 
-    low: float = 0.0
-    high: float = 100.0
+    low: Number = 0.0
+    high: Number = 100.0
     units: Name = "0-100 scale"
     low_means: Text | None = None
     high_means: Text | None = None

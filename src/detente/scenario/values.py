@@ -36,6 +36,9 @@ _PROB_TOLERANCE = 1e-6
 _DISTRIBUTIONS = ("uniform", "triangular", "truncnormal", "beta", "choice")
 
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+# A number in a file must be written as a number: strict, so that neither a boolean (`true`
+# read as 1) nor text (`"1:10"`, `"inf"`) is silently converted. Integers are numbers.
+Number = Annotated[float, Field(strict=True)]
 
 
 class _Frozen(BaseModel):
@@ -53,10 +56,10 @@ class Evidence(_Frozen):
 class TruncNormal(_Frozen):
     """Normal(mean, sd) truncated to [low, high]."""
 
-    mean: float
-    sd: Annotated[float, Field(gt=0)]
-    low: float
-    high: float
+    mean: Number
+    sd: Annotated[Number, Field(gt=0)]
+    low: Number
+    high: Number
 
     @model_validator(mode="after")
     def _ordered(self) -> TruncNormal:
@@ -68,10 +71,10 @@ class TruncNormal(_Frozen):
 class Beta(_Frozen):
     """Beta(a, b) rescaled from [0, 1] to [low, high]."""
 
-    a: Annotated[float, Field(gt=0)]
-    b: Annotated[float, Field(gt=0)]
-    low: float = 0.0
-    high: float = 1.0
+    a: Annotated[Number, Field(gt=0)]
+    b: Annotated[Number, Field(gt=0)]
+    low: Number = 0.0
+    high: Number = 1.0
 
     @model_validator(mode="after")
     def _ordered(self) -> Beta:
@@ -83,8 +86,8 @@ class Beta(_Frozen):
 class Choice(_Frozen):
     """Discrete values with probabilities that sum to one."""
 
-    values: Annotated[list[float], Field(min_length=1)]
-    p: Annotated[list[Annotated[float, Field(ge=0, le=1)]], Field(min_length=1)]
+    values: Annotated[list[Number], Field(min_length=1)]
+    p: Annotated[list[Annotated[Number, Field(ge=0, le=1)]], Field(min_length=1)]
 
     @model_validator(mode="after")
     def _consistent(self) -> Choice:
@@ -101,9 +104,9 @@ class Choice(_Frozen):
 class Quantity(_Frozen):
     """A scenario number: a point value, or a distribution, plus the evidence behind it."""
 
-    value: float | None = None
-    uniform: tuple[float, float] | None = None
-    triangular: tuple[float, float, float] | None = None
+    value: Number | None = None
+    uniform: tuple[Number, Number] | None = None
+    triangular: tuple[Number, Number, Number] | None = None
     truncnormal: TruncNormal | None = None
     beta: Beta | None = None
     choice: Choice | None = None
@@ -117,6 +120,10 @@ class Quantity(_Frozen):
             raise ValueError("expected a number or a mapping, found a boolean")
         if isinstance(data, int | float):
             return {"value": data}
+        if isinstance(data, str):
+            raise ValueError(f"expected a number or a mapping, found the text {data!r} "
+                             "(numbers are read by YAML 1.2: write digits, unquoted; 1:10, "
+                             "yes and 1_000 are text)")
         return data
 
     @model_validator(mode="after")

@@ -264,7 +264,7 @@ def _pool_context() -> BaseContext:
 
 
 def _versions() -> dict[str, str]:
-    from detente.api import versions
+    from detente.provenance import versions
 
     return versions()
 

@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from detente.api import versions as library_versions
 from detente.evaluate import EVALUATORS, Evaluator, default_evaluator
 from detente.models.base import FloatArray
+from detente.provenance import versions as library_versions
 from detente.sampling import correlation_matrix, uncertain_inputs
 from detente.scenario import Scenario, load, loads
 from detente.scenario.writer import to_json

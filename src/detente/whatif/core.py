@@ -18,21 +18,15 @@ from typing import TypeVar
 
 import numpy as np
 
-from detente.api import versions
-from detente.crisis.analysis import (
-    MECHANISMS,
-    CrisisInputs,
-    MechanismShare,
-    bargaining_ranges,
-    concession_cost,
-    crisis_inputs,
-    evaluate_bundles,
-    lever_cost,
-    mechanisms,
-    snap,
-    wilson,
-)
 from detente.crisis.bargaining import FloatArray
+from detente.crisis.costs import concession_cost, lever_cost
+from detente.crisis.inputs import CrisisInputs, crisis_inputs, snap
+from detente.crisis.mechanisms import MECHANISMS, mechanisms
+from detente.crisis.offers import bargaining_ranges
+from detente.crisis.result import MechanismShare
+from detente.crisis.uncertainty import wilson
+from detente.crisis.war_values import evaluate_bundles
+from detente.provenance import versions
 from detente.sampling import Draws, Input, draw
 from detente.scenario import Scenario, load
 from detente.scenario.crisis import Lever

@@ -24,15 +24,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from detente.crisis.analysis import (
-    CrisisInputs,
-    _evaluate,
-    crisis_inputs,
-    snap,
-    wilson,
-)
 from detente.crisis.bargaining import BoolArray, FloatArray
+from detente.crisis.inputs import CrisisInputs, crisis_inputs, snap
 from detente.crisis.levers import lever_levels
+from detente.crisis.uncertainty import wilson
+from detente.crisis.war_values import war_decisions
 from detente.evaluate import Evaluator
 from detente.sampling import Draws, Input, uncertain_inputs
 from detente.scenario.crisis import LEVER_EFFECTS
@@ -48,7 +44,7 @@ def war_by_draw(inputs: CrisisInputs, settings: FloatArray, offer: FloatArray
     """Per draw at one bundle: war, the commitment problem, and the challenger's margin
     (value of war minus value of the offer)."""
     levels = lever_levels(inputs.levers, np.asarray(settings, dtype=np.float64).reshape(1, -1))
-    ev = _evaluate(inputs, levels, snap(inputs, np.asarray(offer, dtype=np.float64)
+    ev = war_decisions(inputs, levels, snap(inputs, np.asarray(offer, dtype=np.float64)
                                         .reshape(1, -1)))
     return ev.war[0], ev.commitment[0], ev.margin[0, :, 0]
 

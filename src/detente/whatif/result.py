@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
-from detente import report
-from detente.crisis.analysis import MechanismShare
+from detente import figures
+from detente.crisis.result import MechanismShare
 from detente.whatif.space import WhatIfError
 
 if TYPE_CHECKING:
@@ -188,7 +188,7 @@ class WhatIfResult(_Model):
 
 def plot_format(path: Path) -> str:
     """``png`` or ``svg`` from a plot file's suffix; a clear error otherwise."""
-    return report.plot_format(path, WhatIfError)
+    return figures.plot_format(path, WhatIfError)
 
 
 def _figure(r: WhatIfResult) -> Any:

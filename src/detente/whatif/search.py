@@ -40,8 +40,9 @@ from typing import Any, Literal
 
 import numpy as np
 
-from detente.crisis.analysis import evaluate_bundles, lever_cost
 from detente.crisis.bargaining import FloatArray
+from detente.crisis.costs import lever_cost
+from detente.crisis.war_values import evaluate_bundles
 from detente.whatif.space import Space
 
 __all__ = ["Archive", "Model", "RunReport", "Scores", "nondominated", "polish", "run_de",

@@ -29,8 +29,8 @@ from typing import Literal
 
 import numpy as np
 
-from detente.crisis.analysis import CrisisInputError, CrisisInputs
 from detente.crisis.bargaining import FloatArray
+from detente.crisis.inputs import CrisisInputError, CrisisInputs
 from detente.crisis.levers import LeverArrays
 
 __all__ = ["Space", "Variable", "WhatIfError", "build_space"]

@@ -1,0 +1,135 @@
+"""An offer assessed in words and numbers: P(war), who prefers war, the mechanisms, and the
+headline answer of ``detente crisis``."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import numpy as np
+
+from detente.crisis.bargaining import FloatArray
+from detente.crisis.inputs import CrisisInputs
+from detente.crisis.levers import lever_levels
+from detente.crisis.mechanisms import MECHANISMS, mechanisms
+from detente.crisis.offers import Ranges
+from detente.crisis.result import (
+    CrisisResult,
+    MechanismShare,
+    OfferAssessment,
+    PartyPreference,
+)
+from detente.crisis.uncertainty import wilson
+from detente.crisis.war_values import MARGIN_TOL, war_decisions
+from detente.scenario.schema import Scenario
+
+__all__ = ["assess_offer", "headline"]
+
+
+def assess_offer(inputs: CrisisInputs, settings: FloatArray, offer: FloatArray, ranges: Ranges,
+            structural: tuple[float, ...] | None) -> OfferAssessment:
+    code, ev = mechanisms(inputs, settings, offer, ranges)
+    n = inputs.n
+    war = ev.war[0]
+    p_war = float(war.mean())
+    levels = lever_levels(inputs.levers, settings.reshape(1, -1))
+    div = war_decisions(inputs.with_divisible(), levels, offer.reshape(1, -1))
+    s = inputs.scenario
+    names = {a.id: a.name for a in s.actors}
+    single = len(inputs.party_ids) == 2
+    parties = [_preference(pid, names[pid], "challenger" if p == 0 else "defender",
+                           ev.margin[0, :, p], decides=p == 0 or single)
+               for p, pid in enumerate(inputs.party_ids)]
+    if not single:
+        rule = s.crisis.defender_weights if s.crisis is not None else "capability"
+        label = ("capability-weighted" if rule == "capability"
+                 else f"lead defender, {names[inputs.party_ids[1]]}")
+        parties.append(_preference("defenders", f"Defending side ({label})", "defending side",
+                                   ev.margin_defenders[0], decides=True))
+    mechs = []
+    for c, (name, text) in MECHANISMS.items():
+        count = int((code == c).sum())
+        mechs.append(MechanismShare(mechanism=name, share_of_war=count / war.sum()
+                                    if war.any() else 0.0, p=count / n, description=text))
+    value = float(np.where(war, ev.war_value_defenders[0], ev.value_defenders[0]).mean())
+    return OfferAssessment(
+        p_war=p_war, p_war_interval=wilson(p_war, n),
+        p_war_structural=None if structural is None else (float(structural[0]),
+                                                           float(structural[1])),
+        p_war_if_divisible=float(div.war.mean()), expected_value_defenders=value,
+        parties=parties, mechanisms=mechs)
+
+
+def _preference(pid: str, name: str, role: Literal["challenger", "defender", "defending side"],
+                margin: FloatArray, *, decides: bool) -> PartyPreference:
+    prefers = margin > MARGIN_TOL
+    return PartyPreference(
+        party=pid, name=name, role=role, share_prefers_war=float(prefers.mean()),
+        mean_margin=float(margin.mean()),
+        mean_margin_when_war=float(margin[prefers].mean()) if prefers.any() else None,
+        decides=decides)
+
+
+def _likelihood(p: float) -> str:
+    if p < 0.05:
+        return "very unlikely"
+    if p < 0.2:
+        return "unlikely"
+    if p < 0.4:
+        return "a serious risk"
+    if p < 0.6:
+        return "a toss-up"
+    if p < 0.85:
+        return "likely"
+    return "very likely"
+
+
+def headline(result: CrisisResult, scenario: Scenario) -> str:
+    """A short answer in words: how likely war is at the offer, who prefers it, why, and what
+    the defending side's own terms and its best offer would give."""
+    names = {a.id: a.name for a in scenario.actors}
+    challenger = names[result.challenger]
+    where = (f"the negotiated offer ({result.model} model)"
+             if all(o.source.startswith("model") for o in result.offer) else "the offer given")
+    lo, hi = result.p_war_interval
+    text = (f"At {where}, war is {_likelihood(result.p_war)}: P = {result.p_war:.2f} (90% "
+            f"interval {lo:.2f}–{hi:.2f}")
+    if result.p_war_structural is not None:
+        s_lo, s_hi = result.p_war_structural
+        text += f"; {s_lo:.2f}–{s_hi:.2f} across what could be learnt about the structure"
+    ch = result.parties[0]
+    text += (f"). {challenger} prefers war to this offer in {ch.share_prefers_war:.0%} of "
+             "draws")
+    side = next((p for p in result.parties if p.role == "defending side"), None)
+    if side is not None:
+        text += f" and the defending side in {side.share_prefers_war:.0%}"
+    main = [m for m in sorted(result.mechanisms, key=lambda m: -m.p) if m.p > 0][:2]
+    if main:
+        text += "; the risk comes mainly from " + " and ".join(
+            f"{_MECH_WORDS[m.mechanism]} ({m.share_of_war:.0%} of war draws)" for m in main)
+    text += "."
+    refs = {r.label: r for r in result.references}
+    own = refs.get("defending side's own terms (t = 0)")
+    sq = refs.get("status quo")
+    opt = result.optimal
+    parts = []
+    if sq is not None:
+        parts.append(f"at the status quo P(war) = {sq.p_war:.2f}")
+    if own is not None:
+        parts.append(f"at the defending side's own terms {own.p_war:.2f}")
+    if parts:
+        text += " For comparison, " + ", ".join(parts) + "."
+    text += (f" The defenders' best offer under their uncertainty concedes t = {opt.t:.2f} of "
+             f"the way from their terms to {challenger}'s demand, for P(war) = "
+             f"{opt.assessment.p_war:.2f}")
+    if result.range.exists and result.range.lower_t is not None:
+        text += (f"; at the point values the bargaining range is t = "
+                 f"{result.range.lower_t:.2f}–{result.range.upper_t:.2f}")
+    else:
+        text += "; at the point values there is no bargaining range on the offer line"
+    return text + "."
+
+
+_MECH_WORDS = {"commitment": "the commitment problem", "indivisibility": "indivisibility",
+               "no_range": "the absence of a bargaining range on the line",
+               "beyond_limits": "a range beyond what the defenders will concede",
+               "private_information": "private information"}
