@@ -15,6 +15,7 @@ from detente.cli import (
     report_cmd,
     scenario_cmds,
     sensitivity_cmd,
+    serve_cmd,
     simulate_cmd,
     sweep_cmds,
     whatif_cmd,
@@ -55,6 +56,7 @@ app.command()(sensitivity_cmd.sensitivity)
 app.command()(whatif_cmd.whatif)
 app.command()(simulate_cmd.simulate)
 app.command()(report_cmd.report)
+app.command()(serve_cmd.serve)
 app.command()(sweep_cmds.sweep)
 app.add_typer(sweep_cmds.runs_app, name="runs")
 
