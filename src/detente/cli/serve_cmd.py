@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.text import Text
 
 from detente.cli.common import err_console, fail
 
@@ -29,8 +30,9 @@ def serve(
     from detente.web import create_app
 
     if not _loopback(host):
-        err_console.print(f"[yellow]warning:[/] listening on {host}: anyone who can reach "
-                          "this machine can use the app (it has no login)")
+        err_console.print(Text.assemble(
+            ("warning:", "yellow"), f" listening on {host}: anyone who can reach this machine "
+                                    "can use the app (it has no login)"))
     try:
         app = create_app(data_dir, max_upload=int(max_upload * 1e6),
                          allowed_hosts=None if _loopback(host) else ["*"])
