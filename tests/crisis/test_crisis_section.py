@@ -172,7 +172,7 @@ def test_the_crisis_section_survives_a_round_trip() -> None:
      "crisis.steps.border: steps must be strictly increasing, found 0, 50, 50"),
     ("        unity: 0.7", "        unty: 0.7", "        unty: 0.7",
      "crisis.levers[0].effect.unty: unknown effect 'unty' for a sanctions lever; allowed: "
-     "cost_to_challenger, unity, retained_if_split"),
+     "cost_to_challenger, unity, retained_if_split, unity_at_low, audience_cost"),
     ("      default: 0.5", "      default: 0.6", "      default: 0.6",
      "crisis.levers[0].default: 0.6 is not one of the lever's steps (0, 0.5, 1)"),
     ("      paid_by: [west, east]", "      paid_by: [west, eest]", "      paid_by: [west, eest]",

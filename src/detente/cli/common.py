@@ -11,6 +11,7 @@ import os
 import stat
 import sys
 import tempfile
+import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -102,7 +103,31 @@ def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn the errors users cause into a message and exit status 2."""
+    """Turn the errors users cause into a message and exit status 2; print the warnings
+    raised inside (a degenerate scenario, numerical trouble) as ``warning: ...`` lines."""
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            with _errors_to_exit():
+                yield
+        finally:
+            show_warnings(caught)
+
+
+def show_warnings(caught: list[warnings.WarningMessage]) -> None:
+    """Each distinct warning once, on stderr (deprecations are for developers)."""
+    seen = set()
+    for w in caught:
+        text = str(w.message)
+        if text not in seen and not issubclass(w.category, DeprecationWarning):
+            seen.add(text)
+            err_console.print(Text.assemble(("warning:", "yellow"), " ", visible(text)),
+                              soft_wrap=True)
+    caught.clear()
+
+
+@contextmanager
+def _errors_to_exit() -> Iterator[None]:
     try:
         yield
     except ScenarioError as exc:

@@ -93,8 +93,24 @@ def validate(file: Annotated[str, typer.Argument(help="Scenario file or built-in
         fail(f"{len(problems)} problem{'s' if len(problems) != 1 else ''} with the evidence "
              "(--strict)", EXIT_USAGE)
     n_values = sum(1 for _ in s.quantities())
+    _note_missing_end(file)
     typer.echo(f"ok: {s.id}: {len(s.actors)} actors, {len(s.issues)} issues, "
                f"{n_values} numbers")
+
+
+def _note_missing_end(file: str) -> None:
+    """A YAML file without the closing ``end: <id>`` marker loads, but a copy of it cut short
+    could too (docs/scenario-format.md, "Truncated files"): say so."""
+    from detente.scenario.loader import BUILTIN_DIR, parse_yaml, read_bytes, resolve
+
+    path = resolve(file)
+    if path.suffix.lower() not in (".yaml", ".yml") or path.parent == BUILTIN_DIR:
+        return
+    data, _ = parse_yaml(read_bytes(path).decode("utf-8-sig"), str(path))
+    if isinstance(data, dict) and "end" not in data:
+        err_console.print(f"note: {path} has no closing `end: {data.get('id')}` line, so a "
+                          "copy cut short would still load; add it as the last line (detente "
+                          "convert writes it)", soft_wrap=True)
 
 
 def convert(source: Annotated[str, typer.Argument(

@@ -45,6 +45,7 @@ from detente.cli.common import (
     fail,
     parse_pairs,
     replacing,
+    show_warnings,
     user_errors,
 )
 from detente.evaluate import EVALUATORS, default_evaluator
@@ -269,27 +270,16 @@ def _errors() -> Iterator[None]:
         try:
             yield
         except SweepInterrupted as exc:
-            _show_warnings(caught)
+            show_warnings(caught)
             again = "" if exc.db == resolve_db(None) else f" --db {exc.db}"
             err_console.print(f"interrupted: {exc.done:,} of {exc.total:,} draws of run "
                               f"{exc.run_id} are stored; continue with\n"
                               f"  detente sweep --resume {exc.run_id}{again}", soft_wrap=True)
             raise typer.Exit(EXIT_INTERRUPTED) from None
         except SweepError as exc:
-            _show_warnings(caught)
+            show_warnings(caught)
             fail(str(exc))
-        _show_warnings(caught)
-
-
-def _show_warnings(caught: list[warnings.WarningMessage]) -> None:
-    seen = set()
-    for w in caught:
-        text = str(w.message)
-        if text not in seen and not issubclass(w.category, DeprecationWarning):
-            seen.add(text)
-            err_console.print(Text.assemble(("warning:", "yellow"), f" {text}"),
-                              soft_wrap=True)
-    caught.clear()
+        show_warnings(caught)
 
 
 def _backend(name: BackendName | None) -> str | None:

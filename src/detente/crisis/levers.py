@@ -15,13 +15,25 @@ order:
    deters now and deepens the commitment problem (Fearon 1995, preventive war).
 2. ``guarantees`` and ``transparency``: the remaining shift ``p_now - p_future`` is multiplied
    by ``(1 - lam * g)`` (``shift_reduction``), one lever after the other.
-3. ``sanctions``: ``c_C += lam * c_T * (u + (1 - u) r)``: the challenger's expected cost of
-   enduring the package, with ``u`` the probability that the coalition holds (``unity``) and
-   ``r`` the share still imposed if it splits (``retained_if_split``). This is the target's
-   rule in the sanctions threat game with a sender whose follow-through is uncertain (Whang,
-   McLean and Kuberski 2013, step 1 of :func:`detente.crisis.sanctions_incomplete_information`,
-   endure branch): a challenger at war weighs its gain from war against the credibility-
-   weighted cost of the sanctions.
+3. ``sanctions``: the sanctions threat game (Lacy and Niou 2004; Whang, McLean and Kuberski
+   2013; :mod:`detente.crisis.sanctions`) played with the package ``lam``. The challenger
+   (the target) weighs its gain from war against the sanctions it expects if it defies:
+   ``c_C += lam * c_T * pi(lam)``, with ``pi`` the share of the package it expects to be
+   imposed, its belief that the threat will be carried out. The senders (the coalition) are
+   resolved, imposing the whole package, with probability ``u(lam) = u_0 + (u_1 - u_0) lam``
+   (``unity_at_low`` and ``unity``: a harsher package holds a coalition together less often);
+   otherwise the coalition splits and only a share ``r`` is imposed (``retained_if_split``).
+   Imposing costs the senders ``lam * K`` (``K`` the lever's ``cost``), backing down costs
+   them the audience cost ``a``. A defied sender imposes only if imposing costs it no more
+   than backing down (step 2 of :func:`detente.crisis.sanctions_complete_information`), so
+   only credible threats deter::
+
+       pi(lam) = u(lam) [lam K <= a] + (1 - u(lam)) r [r lam K <= a]
+
+   A target at war endures rather than gives in (the endure branch of the game). With no
+   ``audience_cost`` every threat is credible and ``u`` is flat unless ``unity_at_low`` is
+   given. ``sanctions_sender_cost`` is the senders' expected cost if the threat is defied:
+   ``lam K`` on the parts they impose, ``a`` on the parts they back down from.
 4. ``force_posture``: ``c_C += lam * e`` (the expected cost of escalation to a clash).
 5. ``insurgency_support``: ``c_C += lam * o * p_now``: an occupation cost borne only when the
    challenger prevails (with ``p_now`` after arms).
@@ -37,7 +49,7 @@ import numpy as np
 
 from detente.crisis.bargaining import FloatArray
 
-__all__ = ["Applied", "LeverArrays", "apply_levers", "lever_levels"]
+__all__ = ["Applied", "LeverArrays", "apply_levers", "lever_levels", "sanctions_threat"]
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,8 @@ class Applied:
     arms_cost: FloatArray
     escalation_cost: FloatArray
     occupation_cost: FloatArray
+    sanctions_credibility: FloatArray
+    sanctions_sender_cost: FloatArray
 
 
 def lever_levels(levers: tuple[LeverArrays, ...], settings: FloatArray) -> FloatArray:
@@ -114,6 +128,7 @@ def apply_levers(levers: tuple[LeverArrays, ...], levels: FloatArray, p_win: Flo
     p_now = np.broadcast_to(p_win, shape).copy()
     p_fut = np.broadcast_to(p_future, shape).copy()
     sanctions, arms = np.zeros(shape), np.zeros(shape)
+    credibility, sender_cost = np.zeros(shape), np.zeros(shape)
     escalation, occupation = np.zeros(shape), np.zeros(shape)
     col = {id(lv): levels[:, j, None] for j, lv in enumerate(levers)}
 
@@ -138,9 +153,10 @@ def apply_levers(levers: tuple[LeverArrays, ...], levels: FloatArray, p_win: Flo
         lam = col.get(id(lever), np.zeros((nb, 1)))
         e = lever.effect
         if lever.kind == "sanctions":
-            unity = e["unity"]
-            kept = e.get("retained_if_split", np.zeros_like(unity))
-            sanctions += lam * e["cost_to_challenger"] * (unity + (1.0 - unity) * kept)
+            pi, paid = sanctions_threat(lam, e, lever.cost)
+            sanctions += lam * e["cost_to_challenger"] * pi
+            credibility = np.maximum(credibility, pi)
+            sender_cost += paid
         elif lever.kind == "force_posture":
             escalation += lam * e["escalation_cost"]
         elif lever.kind == "insurgency_support":
@@ -149,4 +165,31 @@ def apply_levers(levers: tuple[LeverArrays, ...], levels: FloatArray, p_win: Flo
     total = cost_challenger[None, :] + sanctions + arms + escalation + occupation
     return Applied(p_now=p_now, p_future=p_fut, cost_challenger=total,
                    sanctions_cost=sanctions, arms_cost=arms, escalation_cost=escalation,
-                   occupation_cost=occupation)
+                   occupation_cost=occupation, sanctions_credibility=credibility,
+                   sanctions_sender_cost=sender_cost)
+
+
+def sanctions_threat(lam: FloatArray, effect: dict[str, FloatArray], cost: FloatArray
+                     ) -> tuple[FloatArray, FloatArray]:
+    """The sanctions threat at level ``lam`` ``(nb, 1)`` with per-draw effects and sender cost
+    ``cost`` ``(B,)``: the share ``pi`` of the package the target expects to be imposed if it
+    defies, and the senders' expected cost if defied, both ``(nb, B)`` (module docstring, 3).
+
+    ``pi = u(lam) [lam K <= a] + (1 - u(lam)) r [r lam K <= a]``; the cost is ``lam K`` times
+    the share imposed plus ``a`` times the share backed down from. Ties go to imposing, as in
+    :func:`detente.crisis.sanctions_complete_information`.
+    """
+    top = effect["unity"]
+    unity = np.clip(effect.get("unity_at_low", top) + (top - effect.get("unity_at_low", top))
+                    * lam, 0.0, 1.0)
+    kept = effect.get("retained_if_split", np.zeros_like(top))
+    audience = effect.get("audience_cost", np.full_like(top, np.inf))
+    full = lam * cost
+    holds = full <= audience + 1e-12
+    split = kept * full <= audience + 1e-12
+    pi = unity * holds + (1.0 - unity) * kept * split
+    backed = unity * ~holds + (1.0 - unity) * (kept > 0) * ~split
+    threat = lam > 0
+    backing_down = backed * np.where(np.isfinite(audience), audience, 0.0)
+    paid = np.where(threat, full * pi + backing_down, 0.0)
+    return np.asarray(pi), np.asarray(paid)

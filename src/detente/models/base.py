@@ -237,6 +237,7 @@ def run_model(info: ModelInfo, scenario: Scenario, *, config: ModelConfig | None
                               f"scenario {scenario.id!r} has {n}")
     arrays = scenario_arrays(scenario)
     solution = info.solve(arrays, cfg, rng)
+    check_finite(info.name, arrays, solution.forecast)
     converged: list[bool | None] = ([None] * arrays.n_issues if solution.converged is None
                                     else list(solution.converged))
     return ForecastResult(
@@ -256,6 +257,28 @@ def run_model(info: ModelInfo, scenario: Scenario, *, config: ModelConfig | None
         diagnostics=_jsonable(solution.diagnostics),
         converged=None if solution.converged is None else all(solution.converged),
     )
+
+
+def check_finite(model: str, arrays: ScenarioArrays, forecast: FloatArray) -> None:
+    """A forecast that is not a number (0/0, overflow) is the scenario's problem, said so
+    with its likely cause, never printed as ``nan`` or ``inf``."""
+    bad = [iid for iid, f in zip(arrays.issue_ids, np.asarray(forecast, dtype=float),
+                                 strict=True) if not np.isfinite(f)]
+    if not bad:
+        return
+    numbers = np.concatenate([arrays.capability.ravel(), arrays.position.ravel()])
+    largest = float(np.max(np.abs(numbers))) if numbers.size else 0.0
+    if not np.any(arrays.capability > 0):
+        why = "every actor's capability is 0"
+    elif largest > 1e100:
+        why = (f"numbers as large as {largest:.3g} overflow the arithmetic; rescale them "
+               "(only ratios of capabilities matter)")
+    elif np.any(np.all(arrays.salience <= 0, axis=0)):
+        why = "every actor's salience is 0 on an issue"
+    else:
+        why = "the inputs leave it undefined"
+    raise ModelInputError(f"model {model!r} gives no finite forecast on {', '.join(bad)}: "
+                          f"{why}")
 
 
 class ModelInputError(ValueError):

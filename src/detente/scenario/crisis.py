@@ -56,6 +56,13 @@ LEVER_EFFECTS: dict[str, dict[str, tuple[bool, tuple[float, float], str]]] = {
                   "imposes the package as threatened"),
         "retained_if_split": (False, _PROBABILITY, "share of the package still imposed if the "
                               "coalition splits (default 0)"),
+        "unity_at_low": (False, _PROBABILITY, "probability that the coalition holds for the "
+                         "mildest package (the bottom of the range); unity runs linearly from "
+                         "it to `unity` at the top (default: `unity`, a flat curve)"),
+        "audience_cost": (False, _COST, "the senders' cost of backing down from a threat they "
+                          "made, in units of the defending side's stakes; a threat whose "
+                          "imposition would cost the senders more is not credible and does not "
+                          "deter (default: no limit, every threat is credible)"),
     },
     "defensive_arms": {
         "p_win_now": (True, _PROBABILITY, "reduction in the challenger's probability of "

@@ -43,3 +43,8 @@ class ScenarioError(ValueError):
     def single(cls, file: str, message: str, line: int | None = None,
                path: str = "") -> ScenarioError:
         return cls([Problem(file, line, path, message)])
+
+
+class ScenarioWarning(UserWarning):
+    """A scenario that loads but is probably not what its author meant (every capability
+    zero, an issue nobody cares about). Printed by the CLI as ``warning: ...``."""

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -127,8 +128,10 @@ def decode(raw: bytes, path: Path | str) -> str:
 
 def loads(text: str, name: str = "<string>") -> Scenario:
     """Validate detente YAML/JSON text."""
+    from detente.scenario.endmark import check_end
+
     data, lines = parse_yaml(text, name)
-    return validate(data, lines, name)
+    return validate(check_end(data, lines, name, text), lines, name)
 
 
 def parse_yaml(text: str, name: str) -> tuple[Any, Lines]:
@@ -186,6 +189,8 @@ class _Builder:
                 if key in out:
                     raise ScenarioError.single(self.name, f"key {key!r} appears twice",
                                                key_node.start_mark.line + 1, format_path(path))
+                # a field's line is its key's line (a block mapping value starts below it)
+                self.lines.setdefault((*path, key), key_node.start_mark.line + 1)
                 out[key] = self.build(value_node, (*path, key))
             return out
         if isinstance(node, yaml.SequenceNode):
@@ -227,6 +232,9 @@ def validate(data: Any, lines: Lines | None, name: str) -> Scenario:
     if problems or scenario is None:
         problems.sort(key=lambda p: (p.line or 0, p.path))
         raise ScenarioError(_unique(problems))
+    from detente.scenario.checks import warn_degenerate
+
+    warn_degenerate(scenario, lines, name)
     return scenario
 
 
@@ -265,11 +273,13 @@ def _problem(err: Any, data: Any, lines: Lines, name: str) -> Problem:
     return Problem(name, _line(lines, loc), format_path(loc), msg)
 
 
+# what pydantic inserts into error locations for union branches and validators: exact type
+# names or bracketed forms, never a prefix (an issue id may start with "str" or "int")
+_PYDANTIC_LOC = re.compile(r"(float|int|str|bool|Quantity|[a-z-]+\[.*\])")
+
+
 def _clean_loc(loc: tuple[Any, ...]) -> tuple[PathPart, ...]:
-    # pydantic inserts union branch and validator names into locations; drop them
-    return tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(
-        ("function-", "tagged-union", "float", "int", "str", "list[", "dict[", "tuple[",
-         "Quantity")))
+    return tuple(p for p in loc if isinstance(p, int) or not _PYDANTIC_LOC.fullmatch(str(p)))
 
 
 def _short(value: Any) -> str | None:

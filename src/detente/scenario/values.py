@@ -25,6 +25,7 @@ Sampling always goes through an explicit :class:`numpy.random.Generator`.
 from __future__ import annotations
 
 import math
+import warnings
 from typing import Annotated, Any
 
 import numpy as np
@@ -37,8 +38,11 @@ _DISTRIBUTIONS = ("uniform", "triangular", "truncnormal", "beta", "choice")
 
 Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 # A number in a file must be written as a number: strict, so that neither a boolean (`true`
-# read as 1) nor text (`"1:10"`, `"inf"`) is silently converted. Integers are numbers.
-Number = Annotated[float, Field(strict=True)]
+# read as 1) nor text (`"1:10"`, `"inf"`) is silently converted. Integers are numbers. The
+# magnitude is bounded so that the models' products of three or four inputs stay far inside
+# the range of a double (a capability of 1e308 overflowed to inf and NaN).
+MAX_MAGNITUDE = 1e15
+Number = Annotated[float, Field(strict=True, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
 
 
 class _Frozen(BaseModel):
@@ -149,7 +153,25 @@ class Quantity(_Frozen):
             if not lo <= self.value <= hi:
                 raise ValueError(f"value {self.value:g} lies outside its distribution's range "
                                  f"{lo:g}..{hi:g}")
+        if given and self.value is None:
+            self._check_centre(given[0])
         return self
+
+    def _check_centre(self, name: str) -> None:
+        """The computed point estimate must be a number inside the range: a truncated normal
+        whose mean is thousands of sd outside it defeats the numerics (scipy returned
+        -6.2e24 for mean 1e6, sd 0.001 on 70..90)."""
+        lo, hi = self._support()
+        centre = self.point
+        if not (math.isfinite(centre) and lo <= centre <= hi):
+            hint = ""
+            if self.truncnormal is not None:
+                t = self.truncnormal
+                far = max(t.low - t.mean, t.mean - t.high, 0.0) / t.sd
+                hint = (f" (its mean lies {far:.3g} sd outside the range; put the mean within "
+                        "a few sd of it, or use a triangular or uniform)")
+            raise ValueError(f"the {name} distribution's centre cannot be computed inside its "
+                             f"range {lo:g}..{hi:g}{hint}")
 
     # -- description -----------------------------------------------------------------------
 
@@ -207,7 +229,9 @@ class Quantity(_Frozen):
         if self.triangular is not None:
             return self.triangular[1]
         if self.truncnormal is not None:
-            return float(self._truncnorm().mean())
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore", RuntimeWarning)  # checked by _check_centre
+                return float(self._truncnorm().mean())
         if self.beta is not None:
             b = self.beta
             return b.low + (b.high - b.low) * b.a / (b.a + b.b)

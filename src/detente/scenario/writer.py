@@ -8,11 +8,8 @@ from typing import Any
 
 import yaml
 
+from detente.scenario.endmark import HEADER, marked
 from detente.scenario.schema import Scenario
-
-HEADER = ("# detente scenario file (format version {version}).\n"
-          "# Numbers are a value or a distribution, with evidence or a judgment note:\n"
-          "# see docs/scenario-format.md.\n")
 
 
 class _Dumper(yaml.SafeDumper):
@@ -28,13 +25,13 @@ _Dumper.add_representer(str, _str)
 
 
 def to_yaml(scenario: Scenario) -> str:
-    body = yaml.dump(scenario.to_data(), Dumper=_Dumper, sort_keys=False, allow_unicode=True,
-                     width=100, default_flow_style=None)
-    return HEADER.format(version=scenario.detente) + body
+    body = yaml.dump(marked(scenario.to_data(), scenario.id), Dumper=_Dumper, sort_keys=False,
+                     allow_unicode=True, width=100, default_flow_style=None)
+    return HEADER.format(version=scenario.detente, id=scenario.id) + body
 
 
 def to_json(scenario: Scenario) -> str:
-    return json.dumps(scenario.to_data(), indent=2, ensure_ascii=False)
+    return json.dumps(marked(scenario.to_data(), scenario.id), indent=2, ensure_ascii=False)
 
 
 def write(scenario: Scenario, path: Path | str) -> Path:

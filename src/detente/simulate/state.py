@@ -114,8 +114,9 @@ def _with_credible(levers: tuple[LeverArrays, ...], credible: npt.NDArray[np.boo
     levers' per-draw effect arrays."""
     if credible is None or not np.any(credible):
         return levers
-    return tuple(replace(lv, effect={**lv.effect, "unity": np.where(
-        credible, 1.0, np.asarray(lv.effect["unity"], dtype=np.float64))})
+    return tuple(replace(lv, effect={**lv.effect, **{key: np.where(
+        credible, 1.0, np.asarray(lv.effect[key], dtype=np.float64))
+        for key in ("unity", "unity_at_low") if key in lv.effect}})
         if lv.kind == "sanctions" else lv for lv in levers)
 
 
@@ -184,7 +185,8 @@ def evaluate_runs(inputs: CrisisInputs, rows: npt.NDArray[np.intp], settings: Fl
         cost[members] = applied.cost_challenger[0]
     applied_all = Applied(p_now=p_now, p_future=p_fut, cost_challenger=cost,
                           sanctions_cost=np.zeros(n), arms_cost=np.zeros(n),
-                          escalation_cost=np.zeros(n), occupation_cost=np.zeros(n))
+                          escalation_cost=np.zeros(n), occupation_cost=np.zeros(n),
+                          sanctions_credibility=np.zeros(n), sanctions_sender_cost=np.zeros(n))
     parts["kappa"] = _commitment(inputs, applied_all, rows)
     p = p_now[:, None]
     war = p * inputs.value_cw[rows] + (1.0 - p) * inputs.value_dw[rows] - inputs.cost[rows]
