@@ -10,7 +10,7 @@
   scaled to 0..100; the issue's scale runs from the lowest to the highest position.
 
 Each importer builds plain data plus a map from field paths to the source file's lines and
-hands both to :func:`detente.scenario.loader.validate`, so a bad value in a CSV is reported
+hands both to :func:`detente.scenario.validation.validate`, so a bad value in a CSV is reported
 at its CSV line like any other problem.
 """
 
@@ -24,8 +24,8 @@ from typing import Any
 from xml.parsers import expat
 
 from detente.scenario.errors import PathPart, Problem, ScenarioError
-from detente.scenario.loader import Lines, validate
 from detente.scenario.schema import Scenario
+from detente.scenario.validation import Lines, validate
 
 EUM_HEADER = ["actor", "capability", "position", "salience"]
 KTAB_SALIENCE_TOTAL = 100.0
