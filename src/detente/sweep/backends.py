@@ -184,14 +184,56 @@ def _children_ignore_sigint() -> Iterator[None]:
 _WORKER_JOB: Job | None = None
 
 
-def _init_worker(payload: bytes) -> None:
+def _init_worker(payload: bytes, driver: int | None = None, tempdir: str | None = None
+                 ) -> None:
     """Pool worker start-up: ignore Ctrl-C (the driver handles it and shuts the pool down;
-    otherwise every worker would print its own traceback) and unpack the job once."""
+    otherwise every worker would print its own traceback), die with the driver, and unpack
+    the job once."""
     import cloudpickle
 
     global _WORKER_JOB
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if driver is not None:
+        _exit_with(driver, tempdir)
     _WORKER_JOB = cloudpickle.loads(payload)
+
+
+def _exit_with(driver: int, tempdir: str | None) -> None:
+    """End this worker when the driver process ends, however it ends. A driver killed with
+    SIGKILL cannot shut its pool down: its workers (children of the forkserver, not of the
+    driver) would compute on, and keep the forkserver and the resource tracker alive, which
+    stay while any worker does. A thread waits on the driver (a pidfd on Linux, else a
+    one-second poll); then removes the driver's multiprocessing folder (the forkserver's
+    socket), which the killed driver could not, and exits."""
+    import select
+    import shutil
+
+    try:
+        handle: int | None = os.pidfd_open(driver)
+    except (AttributeError, OSError):  # not Linux >= 5.3, or the driver is already gone
+        handle = None
+
+    def watch() -> None:
+        if handle is not None:
+            select.select([handle], [], [])
+        else:
+            while _alive(driver):
+                time.sleep(1.0)
+        if tempdir:
+            shutil.rmtree(tempdir, ignore_errors=True)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="detente-driver-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else (pid reused): stop watching it
+        return False
+    return True
 
 
 def _pool_chunk(start: int, stop: int) -> ChunkResult:
@@ -239,7 +281,8 @@ class ProcessBackend(Backend):
                 pool = ProcessPoolExecutor(max_workers=min(self._workers, len(chunks)),
                                            mp_context=_pool_context(),
                                            initializer=_init_worker,
-                                           initargs=(cloudpickle.dumps(job),))
+                                           initargs=(cloudpickle.dumps(job), os.getpid(),
+                                                     _mp_tempdir()))
                 for start, stop in _take(todo, limit):
                     pending.add(pool.submit(_pool_chunk, start, stop))
             while pending:
@@ -253,6 +296,16 @@ class ProcessBackend(Backend):
                 fut.cancel()
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _mp_tempdir() -> str | None:
+    """The driver's multiprocessing folder (where the forkserver listens)."""
+    from multiprocessing import util
+
+    try:
+        return util.get_temp_dir()
+    except OSError:
+        return None
 
 
 def _pool_context() -> BaseContext:
@@ -334,7 +387,7 @@ class DaskBackend(Backend):
     def _start(self) -> None:
         dist: Any = import_module("distributed")  # untyped; imported only when used
         if self.local:
-            with _children_ignore_sigint(), _dask_forkserver(dist):
+            with _children_ignore_sigint():
                 self._cluster = dist.LocalCluster(
                     n_workers=self._workers or os.cpu_count() or 1, threads_per_worker=1,
                     processes=True, dashboard_address=":0", silence_logs=logging.ERROR)
@@ -404,28 +457,6 @@ class DaskBackend(Backend):
         if self._cluster is not None:
             self._cluster.close()
             self._cluster = None
-
-
-@contextmanager
-def _dask_forkserver(dist: Any) -> Iterator[None]:
-    """Start a local cluster's workers from a forkserver that has imported detente.
-
-    Dask spawns each worker of a ``LocalCluster`` as a fresh interpreter by default, which then
-    imports NumPy, SciPy, distributed and detente before its first chunk (seconds each; see
-    ``benchmarks/bench_workers.py``). Where the platform has a forkserver, the workers fork
-    from one that has imported them once, as :class:`ProcessBackend`'s do. Dask's own setting
-    (``distributed.worker.multiprocessing-method``) chooses the start method; the preload list
-    is extended after Dask has set its own (it sets it on first use only).
-    """
-    if "forkserver" not in get_all_start_methods():
-        yield
-        return
-    dask: Any = import_module("dask")
-    with dask.config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
-        ctx = dist.utils.get_mp_context()
-        preload = ["distributed", "numpy", "scipy.stats", __name__, "detente.evaluate"]
-        ctx.set_forkserver_preload(preload)  # no effect once the server runs
-        yield
 
 
 def _take(it: Iterator[Chunk], n: int) -> list[Chunk]:
