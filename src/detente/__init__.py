@@ -19,6 +19,7 @@ from detente.api import (
     crisis_analysis,
     deals,
     forecast,
+    game,
     load,
     simulate,
     whatif,
@@ -26,5 +27,4 @@ from detente.api import (
 from detente.provenance import __version__
 
 __all__ = ["ForecastReport", "__version__", "convert", "crisis_analysis", "deals", "forecast",
-           "load",
-           "simulate", "whatif"]
+           "game", "load", "simulate", "whatif"]

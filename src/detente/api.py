@@ -30,14 +30,15 @@ if TYPE_CHECKING:
     from detente.backtest.scenarios import ScenarioBacktest
     from detente.crisis.analysis import CrisisResult
     from detente.crisis.curve import OfferCurve
+    from detente.crisis.game_export import CrisisGame
     from detente.deals import DealsResult
     from detente.simulate import SimulationResult
     from detente.whatif import WhatIfResult
     from detente.whatif.search import Progress
 
 __all__ = ["ForecastReport", "backtest_icb", "backtest_scenarios", "convert", "crisis_analysis",
-           "deals", "forecast", "load", "make_config", "offer_curve", "simulate", "versions",
-           "whatif"]
+           "deals", "forecast", "game", "load", "make_config", "offer_curve", "simulate",
+           "versions", "whatif"]
 
 
 class ForecastReport(BaseModel):
@@ -163,6 +164,18 @@ def deals(scenario: Scenario | str | Path | None = None, *, rounds: int = 1,
         raise ModelInputError(f"rate must be 'equal' or 'nash', not {rate!r}")
     return find_deals(scenario, rounds=rounds, rate="nash" if rate == "nash" else "equal",
                       draws=draws, seed=seed)
+
+
+def game(scenario: Scenario | str | Path | None = None, *, kind: str = "deterrence",
+         settings: Mapping[str, float] | None = None) -> CrisisGame:
+    """A scenario's crisis game (``deterrence`` or ``sanctions``) at its point values, with
+    detente's closed-form equilibrium and the game in Gambit's ``.efg`` format
+    (``detente game``). ``settings`` override parameters by name. See ``docs/games.md``."""
+    from detente.crisis.game_export import crisis_game
+
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    return crisis_game(scenario, kind, settings)
 
 
 def offer_curve(scenario: Scenario | str | Path | None = None, *,

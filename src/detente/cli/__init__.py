@@ -14,6 +14,7 @@ from detente.cli import (
     crisis_cmd,
     deals_cmd,
     forecast_cmd,
+    game_cmd,
     report_cmd,
     scenario_cmds,
     sensitivity_cmd,
@@ -55,6 +56,7 @@ app.command()(scenario_cmds.convert)
 app.command()(forecast_cmd.forecast)
 app.command()(crisis_cmd.crisis)
 app.command()(deals_cmd.deals)
+app.command()(game_cmd.game)
 app.command()(sensitivity_cmd.sensitivity)
 app.command()(whatif_cmd.whatif)
 app.command()(simulate_cmd.simulate)
