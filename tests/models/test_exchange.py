@@ -152,7 +152,7 @@ def _utility(votes: np.ndarray, ideal: np.ndarray, arrays: ScenarioArrays, actor
     return float(-(arrays.salience[actor] * np.abs(outcome - ideal[actor])).sum())
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(arrays=problems(), rate=st.sampled_from(["equal", "nash"]))
 def test_every_exchange_raises_both_traders_expected_utility(arrays: ScenarioArrays,
                                                              rate: str) -> None:
