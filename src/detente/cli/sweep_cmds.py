@@ -279,6 +279,12 @@ def _errors() -> Iterator[None]:
         except SweepError as exc:
             show_warnings(caught)
             fail(str(exc))
+        except Exception as exc:
+            show_warnings(caught)
+            if type(exc).__module__.lstrip("_").split(".")[0] != "duckdb":  # lazily imported
+                raise
+            fail(f"the run database failed ({type(exc).__name__}): {exc}. Stored chunks are "
+                 "kept; free the disk or fix the permissions and continue with --resume")
         show_warnings(caught)
 
 
