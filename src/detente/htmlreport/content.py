@@ -20,6 +20,7 @@ from detente.api import ForecastReport, crisis_analysis, forecast, offer_curve, 
 from detente.api import whatif as whatif_search
 from detente.crisis.analysis import CrisisResult
 from detente.crisis.curve import OfferCurve
+from detente.htmlreport.extras import ExtraFigure, reliability_figure, simulation_figure
 from detente.models.base import ModelInputError
 from detente.sampling import uncertain_inputs
 from detente.scenario import Scenario, load
@@ -51,21 +52,6 @@ class ReportOptions(BaseModel):
     simulate: bool = True
     simulate_runs: int = 2_000
     backtest: bool = True
-
-
-class ExtraFigure(BaseModel):
-    """A line figure an analysis beyond the core ones contributes (P(war) by week from a
-    simulation, a backtest's reliability curve): one or more series with optional bands."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    key: str
-    title: str
-    caption: str
-    x_label: str
-    y_label: str
-    series: list[dict[str, Any]]  # {"label", "x", "y", optional "low", "high"}
-    diagonal: bool = False  # draw y = x (a reliability curve's perfect calibration)
 
 
 class ReportContent(BaseModel):
@@ -158,7 +144,6 @@ def build(scenario: Scenario | str | Path | None = None,
 def _simulation(s: Scenario, opts: ReportOptions) -> ExtraFigure:
     """P(war by week) from the escalation simulation (``detente simulate``)."""
     from detente.api import simulate
-    from detente.htmlreport.extras import simulation_figure
 
     return simulation_figure(simulate(s, runs=opts.simulate_runs, seed=opts.seed,
                                       model=opts.offer_model))
@@ -168,7 +153,6 @@ def _reliability(opts: ReportOptions) -> ExtraFigure | None:
     """The ICB backtest's reliability curve for the crisis model (``detente backtest icb``);
     it scores the model on history, so it is the same for every scenario."""
     from detente.api import backtest_icb
-    from detente.htmlreport.extras import reliability_figure
 
     return reliability_figure(backtest_icb(seed=opts.seed))
 

@@ -4,15 +4,30 @@ crisis model gave a probability ``p`` did end in war, out of sample)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from detente.htmlreport.content import ExtraFigure
+from pydantic import BaseModel, ConfigDict
 
 if TYPE_CHECKING:
     from detente.backtest.result import IcbBacktest
     from detente.simulate.result import SimulationResult
 
-__all__ = ["reliability_figure", "simulation_figure"]
+__all__ = ["ExtraFigure", "reliability_figure", "simulation_figure"]
+
+
+class ExtraFigure(BaseModel):
+    """A line figure an analysis beyond the core ones contributes (P(war) by week from a
+    simulation, a backtest's reliability curve): one or more series with optional bands."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    key: str
+    title: str
+    caption: str
+    x_label: str
+    y_label: str
+    series: list[dict[str, Any]]  # {"label", "x", "y", optional "low", "high"}
+    diagonal: bool = False  # draw y = x (a reliability curve's perfect calibration)
 
 
 def simulation_figure(result: SimulationResult) -> ExtraFigure:
