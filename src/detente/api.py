@@ -26,14 +26,16 @@ from detente.scenario import Scenario, load
 from detente.scenario.writer import write
 
 if TYPE_CHECKING:
+    from detente.backtest.result import IcbBacktest
+    from detente.backtest.scenarios import ScenarioBacktest
     from detente.crisis.analysis import CrisisResult
     from detente.crisis.curve import OfferCurve
     from detente.simulate import SimulationResult
     from detente.whatif import WhatIfResult
     from detente.whatif.search import Progress
 
-__all__ = ["ForecastReport", "convert", "crisis_analysis", "forecast", "load", "make_config",
-           "offer_curve", "simulate", "versions", "whatif"]
+__all__ = ["ForecastReport", "backtest_icb", "backtest_scenarios", "convert", "crisis_analysis",
+           "forecast", "load", "make_config", "offer_curve", "simulate", "versions", "whatif"]
 
 
 class ForecastReport(BaseModel):
@@ -230,3 +232,27 @@ def convert(source: Scenario | str | Path, target: str | Path) -> Path:
     """Write any scenario detente reads (or a built-in, by name) as a detente YAML/JSON file."""
     scenario = source if isinstance(source, Scenario) else load(source)
     return write(scenario, target)
+
+
+def backtest_icb(*, seed: int = 0, draws: int = 100, refit: bool = False,
+                 plot: str | Path | None = None) -> IcbBacktest:
+    """The ICB backtest (`detente backtest icb`): the crisis model's P(full-scale war) and
+    P(serious clashes or worse) on 486 ICB v14 crises, calibrated and not, against a
+    cross-validated logistic regression and the base rate; fitted on crises before 1980,
+    scored 1980-2017 out of sample. ``plot`` writes the reliability diagram (png or svg).
+    See ``docs/backtest.md``."""
+    from detente.backtest.run import run_icb_backtest
+
+    return run_icb_backtest(seed=seed, draws=draws, refit=refit,
+                            plot=Path(plot) if plot is not None else None)
+
+
+def backtest_scenarios(names: Sequence[str] | None = None, *, seed: int = 0,
+                       draws: int = 10_000) -> ScenarioBacktest:
+    """The built-in scenarios' pre-outcome forecasts scored against their ``outcome:``
+    blocks (`detente backtest scenarios`); ``names`` defaults to every built-in scenario with
+    an outcome. See ``docs/backtest.md``."""
+    from detente.backtest.scenarios import run_scenario_backtest
+
+    return run_scenario_backtest(list(names) if names is not None else None, seed=seed,
+                                 draws=draws)

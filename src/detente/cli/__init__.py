@@ -10,6 +10,7 @@ import typer
 
 from detente import __version__
 from detente.cli import (
+    backtest_cmd,
     crisis_cmd,
     forecast_cmd,
     report_cmd,
@@ -59,6 +60,7 @@ app.command()(report_cmd.report)
 app.command()(serve_cmd.serve)
 app.command()(sweep_cmds.sweep)
 app.add_typer(sweep_cmds.runs_app, name="runs")
+app.add_typer(backtest_cmd.backtest_app, name="backtest")
 
 
 def main() -> None:

@@ -4,7 +4,8 @@ offer. The integrated analysis of a scenario's ``crisis:`` section
 
 from __future__ import annotations
 
-from typing import Annotated
+import json
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -50,6 +51,9 @@ def crisis(
     draws: Annotated[int, typer.Option(
         "--draws", "-n", help="Monte Carlo draws of the uncertain inputs.", min=100,
         max=10_000_000)] = 10_000,
+    calibrated: Annotated[bool, typer.Option(
+        "--calibrated", help="Also give P(war) through the calibration map fitted on ICB "
+                             "crises before 1980 (docs/backtest.md).")] = False,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -67,11 +71,28 @@ def crisis(
         result = api.crisis_analysis(s, offer=offers, levers=levers, model=model, draws=draws,
                                      seed=seed, offer_id=offer_id)
 
+    extra = _calibrated(result) if calibrated else None
+
     def table(console: Console) -> None:
         crisis_tables(result, s, console)
+        if extra is not None:
+            lo, hi = extra["p_war_interval"]
+            console.print(f"Calibrated on ICB crises 1918-1979: P(war) {extra['p_war']:.2f} "
+                          f"(interval {lo:.2f}-{hi:.2f}); see docs/backtest.md for what the "
+                          "map assumes.", soft_wrap=True)
 
-    emit(fmt, output, as_json=result.to_json, as_table=table, force=force,
-         protect=[scenario])
+    def as_json() -> str:
+        if extra is None:
+            return result.to_json()
+        return json.dumps({**json.loads(result.to_json()), "calibrated": extra}, indent=2)
+
+    emit(fmt, output, as_json=as_json, as_table=table, force=force, protect=[scenario])
+
+
+def _calibrated(result: CrisisResult) -> dict[str, Any]:
+    from detente.backtest.fitted import calibrated_report
+
+    return calibrated_report(result.p_war, result.p_war_interval)
 
 
 def _p(x: float) -> str:

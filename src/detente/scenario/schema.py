@@ -22,6 +22,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from detente.scenario.crisis import CrisisSection, crisis_cross_check
 from detente.scenario.history import HistoryEvent, history_cross_check
 from detente.scenario.offers import Offer, offer_quantities, offers_cross_check
+from detente.scenario.outcome import Outcome, outcome_cross_check
 from detente.scenario.values import Number, Quantity, Text
 
 SCHEMA_VERSION = 1
@@ -102,6 +103,7 @@ class Scenario(_Frozen):
     crisis: CrisisSection | None = None
     offers: list[Offer] = Field(default_factory=list)
     history: list[HistoryEvent] = Field(default_factory=list)
+    outcome: Outcome | None = None  # what happened after as_of; read by no model
 
     @property
     def actor_ids(self) -> list[str]:
@@ -241,6 +243,8 @@ def cross_check(data: dict[str, Any]) -> list[tuple[Path, str]]:
             data["history"], known,
             sources, challenger if isinstance(challenger, str) else None, defenders,
             data.get("as_of"))
+    if "outcome" in data:
+        problems += outcome_cross_check(data["outcome"], data.get("as_of"), sources)
     return problems
 
 
