@@ -209,15 +209,18 @@ def whatif(scenario: Scenario | str | Path | None = None, *, target: float = 0.1
 def simulate(scenario: Scenario | str | Path | None = None, *, weeks: int = 12,
              runs: int = 10_000, seed: int = 0, types: int = 128, opening: str = "defenders",
              mobilisation: float = 0.0, signals: bool = True, model: str = "compromise",
-             catalogue: str | Path | None = None) -> SimulationResult:
+             catalogue: str | Path | None = None, history: bool = False,
+             start: str | None = None) -> SimulationResult:
     """Escalation over time (``detente simulate``): the crisis played week by week.
 
     Each week the challenger signals (mobilisation, threats) or settles or invades, and the
     defending side concedes or pulls a lever, by the expected values of the crisis core of
     :func:`crisis_analysis` under its belief, which it updates by Bayes' rule from costly
     signals. Returns P(war by week t) with intervals, when runs end, the most common paths,
-    the escalation score per week and which signals moved beliefs most. See
-    :mod:`detente.simulate` and ``docs/escalation.md``.
+    the escalation score per week and which signals moved beliefs most. ``history`` replays
+    the scenario's dated moves first (up to ``start``, an ISO date; default the last move)
+    and reports the belief and P(war) along the real path. See :mod:`detente.simulate` and
+    ``docs/escalation.md``.
     """
     from detente.simulate import simulate as run
 
@@ -225,7 +228,7 @@ def simulate(scenario: Scenario | str | Path | None = None, *, weeks: int = 12,
         scenario = load(scenario)
     return run(scenario, weeks=weeks, runs=runs, seed=seed, types=types, opening=opening,
                mobilisation=mobilisation, signals=signals, model=model, catalogue=catalogue,
-               versions=versions())
+               versions=versions(), history=history, start=start)
 
 
 def convert(source: Scenario | str | Path, target: str | Path) -> Path:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from detente.models.base import FloatArray, ScenarioArrays, scenario_arrays
+from detente.scenario.arrays import FloatArray, ScenarioArrays, scenario_arrays
 from detente.scenario.errors import format_path
 from detente.scenario.schema import Scenario
 from detente.scenario.values import Quantity

@@ -20,8 +20,8 @@ import pandas as pd
 import pytest
 from pydantic import ValidationError
 
+from detente.models import _smp_challenges, smp
 from detente.models import _smp_core as core
-from detente.models import smp
 from detente.models.base import (
     ForecastResult,
     ModelInputError,
@@ -154,7 +154,7 @@ def test_pruned_challenge_search_equals_exhaustive(seed: int,
                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """best_challenges skips targets whose bound 1 - u_ij is below the best gain found; the
     targets, probabilities and gains (ties included) must equal the exhaustive search."""
-    monkeypatch.setattr(core, "_EXHAUSTIVE_MAX", 0)
+    monkeypatch.setattr(_smp_challenges, "_EXHAUSTIVE_MAX", 0)
     rng = np.random.default_rng(seed)
     n = int(rng.integers(5, 70))
     x, sal, cap = _random_state(n, int(rng.integers(1, 4)), seed=100 + seed)

@@ -49,6 +49,12 @@ def simulate(
     catalogue: Annotated[Path | None, typer.Option(
         "--catalogue", help="A catalogue of moves (YAML, the shape of the built-in one).",
         dir_okay=False)] = None,
+    history: Annotated[bool, typer.Option(
+        "--history", help="Replay the scenario's dated moves first, then simulate "
+                          "onward.")] = False,
+    start: Annotated[str | None, typer.Option(
+        "--from", help="With --history: replay the moves up to this date (YYYY-MM-DD) and "
+                       "simulate from there (default: the last move).")] = None,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -68,7 +74,8 @@ def simulate(
         s = load(scenario)
         result = api.simulate(s, weeks=weeks, runs=runs, seed=seed, types=types,
                               opening=opening, mobilisation=mobilisation,
-                              signals=not no_signals, catalogue=catalogue)
+                              signals=not no_signals, catalogue=catalogue, history=history,
+                              start=start)
 
     def table(console: Console) -> None:
         simulate_tables(result, console)

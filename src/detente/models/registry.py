@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from detente.models.base import ModelInfo, ModelInputError
 
 # order = the order of columns in `detente forecast --model all`
-_MODULES = ("compromise", "median", "mean", "nbs", "eum", "smp")
+_MODULES = ("compromise", "median", "mean", "nbs", "eum", "smp", "exchange")
 
 
 def _load() -> dict[str, ModelInfo]:

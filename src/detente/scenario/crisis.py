@@ -28,6 +28,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from detente.scenario.bounds import check_in_bounds, numbers_of
 from detente.scenario.values import Evidence, Number, Quantity, Text
 
 # The same id rule as :mod:`detente.scenario.schema` (kept here to avoid an import cycle).
@@ -233,15 +234,13 @@ def crisis_cross_check(data: Any, issue_scales: dict[str, tuple[float, float]],
     and ``sources`` are the ids listed in the file. Returns ``(path, message)`` pairs with
     paths from the top of the file.
     """
-    from detente.scenario.schema import _check_in_bounds
-
     problems: Problems = []
     if not isinstance(data, dict):
         return problems
     root: Path = ("crisis",)
 
     def bounds(q: Any, b: tuple[float, float], path: Path) -> None:
-        _check_in_bounds(q, b, (*root, *path), problems)
+        check_in_bounds(q, b, (*root, *path), problems)
 
     def actor_ref(value: Any, path: Path, what: str) -> bool:
         if isinstance(value, str) and value not in actors:
@@ -305,13 +304,11 @@ def _check_source(item: Any, path: Path, sources: list[str], problems: Problems)
 
 def _check_war(war: Any, challenger: Any, defenders: list[str],
                scales: dict[str, tuple[float, float]], problems: Problems) -> None:
-    from detente.scenario.schema import _check_in_bounds
-
     if not isinstance(war, dict):
         return
     root: Path = ("crisis", "war")
     if "p_win" in war:
-        _check_in_bounds(war["p_win"], _PROBABILITY, (*root, "p_win"), problems)
+        check_in_bounds(war["p_win"], _PROBABILITY, (*root, "p_win"), problems)
     costs = war.get("costs")
     if isinstance(costs, dict):
         # with an unknown challenger or defender, only the bounds are checked (no follow-on
@@ -324,7 +321,7 @@ def _check_war(war: Any, challenger: Any, defenders: list[str],
                                        f"(allowed: {', '.join(parties) or 'none'}); third "
                                        "parties do not fight, their costs belong to levers"))
             else:
-                _check_in_bounds(q, _COST, path, problems)
+                check_in_bounds(q, _COST, path, problems)
         for missing in [p for p in parties if p not in costs]:
             problems.append(((*root, "costs"), f"no cost of war for {missing!r}; the "
                                                "challenger and every defender need one"))
@@ -341,7 +338,7 @@ def _check_war(war: Any, challenger: Any, defenders: list[str],
                 problems.append((path, f"{key!r} is not an issue (issues: "
                                        f"{', '.join(scales) or 'none'})"))
             else:
-                _check_in_bounds(q, scales[key], path, problems)
+                check_in_bounds(q, scales[key], path, problems)
         for missing in [i for i in scales if i not in given]:
             problems.append(((*root, "outcomes", side),
                              f"no outcome for issue {missing!r}; war decides every issue, so "
@@ -349,16 +346,14 @@ def _check_war(war: Any, challenger: Any, defenders: list[str],
 
 
 def _check_power_shift(shift: Any, problems: Problems) -> None:
-    from detente.scenario.schema import _check_in_bounds, _numbers_of
-
     if not isinstance(shift, dict):
         return
     root: Path = ("crisis", "power_shift")
     if "p_win_future" in shift:
-        _check_in_bounds(shift["p_win_future"], _PROBABILITY, (*root, "p_win_future"),
+        check_in_bounds(shift["p_win_future"], _PROBABILITY, (*root, "p_win_future"),
                          problems)
     if "discount" in shift:
-        bad = [x for x in _numbers_of(shift["discount"]) if not 0.0 <= x < 1.0]
+        bad = [x for x in numbers_of(shift["discount"]) if not 0.0 <= x < 1.0]
         if bad:
             problems.append(((*root, "discount"), f"{bad[0]:g} is outside 0..1 (a discount "
                                                   "factor must be at least 0 and below 1)"))

@@ -10,7 +10,7 @@
   scaled to 0..100; the issue's scale runs from the lowest to the highest position.
 
 Each importer builds plain data plus a map from field paths to the source file's lines and
-hands both to :func:`detente.scenario.loader.validate`, so a bad value in a CSV is reported
+hands both to :func:`detente.scenario.validation.validate`, so a bad value in a CSV is reported
 at its CSV line like any other problem.
 """
 
@@ -18,13 +18,14 @@ from __future__ import annotations
 
 import csv
 import io
+import math
 import re
 from typing import Any
 from xml.parsers import expat
 
 from detente.scenario.errors import PathPart, Problem, ScenarioError
-from detente.scenario.loader import Lines, validate
 from detente.scenario.schema import Scenario
+from detente.scenario.validation import Lines, validate
 
 EUM_HEADER = ["actor", "capability", "position", "salience"]
 KTAB_SALIENCE_TOTAL = 100.0
@@ -69,11 +70,19 @@ def _trim(row: list[str]) -> list[str]:
 
 
 def _number(cell: str, name: str, line: int, field: str, problems: list[Problem]) -> float:
+    """A finite number from a table cell (``float`` would also take ``inf``, ``nan`` and
+    ``1_000``, and overflow ``1e400`` to infinity)."""
     try:
-        return float(cell)
+        value = float(cell) if _DECIMAL.fullmatch(cell) else math.nan
     except ValueError:
-        problems.append(Problem(name, line, field, f"{cell!r} is not a number"))
-        return float("nan")
+        value = math.nan
+    if not math.isfinite(value):
+        problems.append(Problem(name, line, field, f"{cell!r} is not a finite number"))
+        return math.nan
+    return value
+
+
+_DECIMAL = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?")
 
 
 def _read_eum(rows: list[tuple[int, list[str]]], name: str) -> Scenario:
@@ -98,6 +107,7 @@ def _read_eum(rows: list[tuple[int, list[str]]], name: str) -> Scenario:
     if lo == hi:
         lo, hi = lo - 1, hi + 1
     fractions = all(p[4] <= 1 for p in parsed)
+    _check_salience_convention(parsed, name)
     ids = unique_ids([p[1] for p in parsed], "actor")
     issue = "issue"
     actors = []
@@ -125,6 +135,20 @@ def _read_eum(rows: list[tuple[int, list[str]]], name: str) -> Scenario:
     return validate(data, lines, name)
 
 
+def _check_salience_convention(parsed: list[tuple[int, str, float, float, float]],
+                               name: str) -> None:
+    """Saliences are all fractions (0..1) or all percentages (0..100). A table mixing them
+    (one 80 among 0.5s) would be read with the fractions left unscaled: refuse it."""
+    fraction = [(line, s) for line, _, _, _, s in parsed if 0 < s < 1]
+    percent = [(line, s) for line, _, _, _, s in parsed if s > 1]
+    if fraction and percent:
+        (f_line, f_sal), (p_line, p_sal) = fraction[0], percent[0]
+        raise ScenarioError.single(
+            name, f"saliences mix fractions and percentages: line {f_line} has {f_sal:g} "
+            f"(a fraction of 1) but line {p_line} has {p_sal:g} (out of 100); write every "
+            "salience on one scale", p_line, "salience")
+
+
 def _read_ktab_csv(rows: list[tuple[int, list[str]]], name: str) -> Scenario:
     problems: list[Problem] = []
     title_line, title = rows[0]
@@ -141,9 +165,11 @@ def _read_ktab_csv(rows: list[tuple[int, list[str]]], name: str) -> Scenario:
         raise ScenarioError.single(name, "the header row is missing", title_line)
     header_line, header = rows[1]
     width = 3 + 2 * n_dims
-    if len(header) < width:
-        raise ScenarioError.single(name, f"header has {len(header)} columns; {n_dims} "
-                                         f"dimensions need {width}", header_line)
+    if len(header) != width:
+        raise ScenarioError.single(name, f"header has {len(header)} columns; the title row "
+                                         f"declares {n_dims} dimensions, which need {width} "
+                                         "(actor, description, capability, then position and "
+                                         "salience per dimension)", header_line)
     body = rows[2:]
     if len(body) != n_actors:
         problems.append(Problem(name, title_line, "", f"the title row says {n_actors} actors "
@@ -155,9 +181,10 @@ def _read_ktab_csv(rows: list[tuple[int, list[str]]], name: str) -> Scenario:
     actors: list[dict[str, Any]] = []
     actor_ids = unique_ids([row[0] for _, row in body], "actor")
     for a, (line, row) in enumerate(body):
-        if len(row) < width:
+        if len(row) != width:
             problems.append(Problem(name, line, f"actors[{a}]",
-                                    f"{len(row)} fields; expected {width}"))
+                                    f"{len(row)} fields; the title row declares {n_dims} "
+                                    f"dimensions, so expected {width}"))
             continue
         values = [_number(c, name, line, header[3 + j] if 3 + j < len(header) else "", problems)
                   for j, c in enumerate(row[3:width])]
@@ -193,13 +220,11 @@ def _read_ktab_csv(rows: list[tuple[int, list[str]]], name: str) -> Scenario:
 
 
 def _count(cell: str, name: str, line: int, what: str, problems: list[Problem]) -> int:
-    try:
-        value = int(float(cell))
-    except ValueError:
-        value = -1
+    whole = re.fullmatch(r"([0-9]{1,6})(\.0*)?", cell)  # "4" or "4.0"; not "inf", not 1e9
+    value = int(whole.group(1)) if whole else -1
     if value < 1:
         problems.append(Problem(name, line, "", f"{what} is {cell!r}; expected a positive "
-                                                "whole number"))
+                                                "whole number (at most 999,999)"))
     return value
 
 

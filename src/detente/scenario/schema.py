@@ -19,6 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from detente.scenario.bounds import check_in_bounds, is_number
 from detente.scenario.crisis import CrisisSection, crisis_cross_check
 from detente.scenario.history import HistoryEvent, history_cross_check
 from detente.scenario.offers import Offer, offer_quantities, offers_cross_check
@@ -197,7 +198,7 @@ def cross_check(data: dict[str, Any]) -> list[tuple[Path, str]]:
     for i, issue in enumerate(issue_list):
         if isinstance(issue, dict) and "status_quo" in issue:
             bounds = _scale_bounds(issue)
-            _check_in_bounds(issue["status_quo"], bounds, ("issues", i, "status_quo"), problems)
+            check_in_bounds(issue["status_quo"], bounds, ("issues", i, "status_quo"), problems)
 
     for a, actor in enumerate(_list(data.get("actors"))):
         if not isinstance(actor, dict):
@@ -212,16 +213,16 @@ def cross_check(data: dict[str, Any]) -> list[tuple[Path, str]]:
                     problems.append((path, f"{key!r} is not an issue (issues: "
                                            f"{', '.join(issues) or 'none'})"))
                 elif field == "positions":
-                    _check_in_bounds(q, scales[key], path, problems)
+                    check_in_bounds(q, scales[key], path, problems)
                 else:
-                    _check_in_bounds(q, (0.0, 100.0), path, problems)
+                    check_in_bounds(q, (0.0, 100.0), path, problems)
             for missing in [iid for iid in issues if iid not in given]:
                 what = "position" if field == "positions" else "salience"
                 problems.append(((("actors", a, field)),
                                  f"no {what} for issue {missing!r}; every actor needs a "
                                  f"{what} on every issue"))
         cap = actor.get("capability")
-        _check_in_bounds(cap, (0.0, float("inf")), ("actors", a, "capability"), problems)
+        check_in_bounds(cap, (0.0, float("inf")), ("actors", a, "capability"), problems)
     if "crisis" in data:
         divisible = {iid: not (isinstance(issue, dict) and issue.get("divisible") is False)
                      for iid, issue in zip(issues, issue_list, strict=False)}
@@ -270,44 +271,9 @@ def _scale_bounds(issue: Any) -> tuple[float, float]:
     scale = issue.get("scale") if isinstance(issue, dict) else None
     lo, hi = 0.0, 100.0
     if isinstance(scale, dict):
-        lo = scale["low"] if _is_number(scale.get("low")) else lo
-        hi = scale["high"] if _is_number(scale.get("high")) else hi
+        lo = scale["low"] if is_number(scale.get("low")) else lo
+        hi = scale["high"] if is_number(scale.get("high")) else hi
     return float(lo), float(hi)
-
-
-def _is_number(x: Any) -> bool:
-    return isinstance(x, int | float) and not isinstance(x, bool)
-
-
-def _numbers_of(q: Any) -> list[float]:
-    """The numbers of a raw quantity that must lie within bounds."""
-    if _is_number(q):
-        return [float(q)]
-    if not isinstance(q, dict):
-        return []
-    found: list[float] = []
-    if _is_number(q.get("value")):
-        found.append(float(q["value"]))
-    for key in ("uniform", "triangular"):
-        if isinstance(q.get(key), list):
-            found += [float(x) for x in q[key] if _is_number(x)]
-    for key in ("truncnormal", "beta"):
-        spec = q.get(key)
-        if isinstance(spec, dict):
-            found += [float(spec[k]) for k in ("low", "high") if _is_number(spec.get(k))]
-    choice = q.get("choice")
-    if isinstance(choice, dict) and isinstance(choice.get("values"), list):
-        found += [float(x) for x in choice["values"] if _is_number(x)]
-    return found
-
-
-def _check_in_bounds(q: Any, bounds: tuple[float, float], path: Path,
-                     problems: list[tuple[Path, str]]) -> None:
-    lo, hi = bounds
-    bad = [x for x in _numbers_of(q) if not lo <= x <= hi]
-    if bad:
-        allowed = f"{lo:g}..{hi:g}" if hi != float("inf") else f">= {lo:g}"
-        problems.append((path, f"{bad[0]:g} is outside {allowed}"))
 
 
 def _raw_quantities(data: dict[str, Any]) -> Iterator[tuple[Path, Any]]:

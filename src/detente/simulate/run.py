@@ -18,7 +18,8 @@ from detente.crisis.bargaining import FloatArray
 from detente.scenario.schema import Scenario
 from detente.simulate.catalogue import Catalogue, load_catalogue
 from detente.simulate.engine import Game, Record, prepare
-from detente.simulate.result import SimulationResult, summarise
+from detente.simulate.replay import played, replay, replay_settings
+from detente.simulate.result import ReplayStep, SimulationResult, summarise
 
 __all__ = ["RunRecord", "simulate", "simulate_record"]
 
@@ -59,48 +60,89 @@ def _check(scenario: Scenario, weeks: int, runs: int, types: int, mobilisation: 
 def simulate_record(scenario: Scenario, catalogue: Catalogue, *, seed: int, start: int,
                     stop: int, weeks: int, types: int = 128, opening: str = "defenders",
                     mobilisation: float = 0.0, signals: bool = True,
-                    model: str = "compromise") -> RunRecord:
-    """Play runs ``start..stop`` for ``weeks`` weeks (``docs/escalation.md``, section 1)."""
+                    model: str = "compromise", history: bool = False,
+                    history_to: str | None = None) -> RunRecord:
+    """Play runs ``start..stop`` for ``weeks`` weeks (``docs/escalation.md``, section 1),
+    after replaying the scenario's history up to ``history_to`` if ``history`` (section 8)."""
+    return _play(scenario, catalogue, seed=seed, start=start, stop=stop, weeks=weeks,
+                 types=types, opening=opening, mobilisation=mobilisation, signals=signals,
+                 model=model, history=history, history_to=history_to)[0]
+
+
+def _play(scenario: Scenario, catalogue: Catalogue, *, seed: int, start: int, stop: int,
+          weeks: int, types: int, opening: str, mobilisation: float, signals: bool,
+          model: str, history: bool, history_to: str | None
+          ) -> tuple[RunRecord, list[ReplayStep], str | None]:
     _check(scenario, weeks, max(stop - start, 1), types, mobilisation)
     setup = prepare(scenario, catalogue, seed=seed, start=start, stop=stop, weeks=weeks,
                     types=types, opening=opening, model=model, signals=signals)
-    game = Game.start(setup, mobilisation=mobilisation)
+    steps: list[ReplayStep] = []
+    when: str | None = None
+    if history:
+        events, date = played(scenario, history_to)
+        kinds = [lv.kind for lv in setup.runs.levers]
+        game = Game.start(setup, mobilisation=0.0,
+                          settings=replay_settings(scenario, catalogue, setup.settings, kinds))
+        steps, when = replay(game, events), date.isoformat()
+    else:
+        game = Game.start(setup, mobilisation=mobilisation)
     record = Record.empty(setup.n, weeks)
     for t in range(1, weeks + 1):
         game.week(t, record)
     st = game.state
-    return RunRecord(status=st.status.copy(), week=st.week.copy(), c_move=record.c_move,
-                     d_move=record.d_move, escalation=record.escalation, belief=record.belief,
-                     shift=record.shift)
+    return (RunRecord(status=st.status.copy(), week=st.week.copy(), c_move=record.c_move,
+                      d_move=record.d_move, escalation=record.escalation,
+                      belief=record.belief, shift=record.shift), steps, when)
 
 
 def simulate(scenario: Scenario, *, weeks: int = 12, runs: int = 10_000, seed: int = 0,
              types: int = 128, opening: str = "defenders", mobilisation: float = 0.0,
              signals: bool = True, model: str = "compromise",
              catalogue: Catalogue | str | Path | None = None, batch: int = 20_000,
-             versions: dict[str, str] | None = None) -> SimulationResult:
+             versions: dict[str, str] | None = None, history: bool = False,
+             start: str | None = None) -> SimulationResult:
     """Simulate the crisis week by week over ``runs`` seeded runs (``docs/escalation.md``).
 
     ``opening`` is the week-1 offer (``"defenders"``: their own terms; ``"model"``: the offer
     of ``detente crisis``); ``mobilisation`` the challenger's readiness at the start;
     ``signals=False`` removes every signalling move (the challenger can then neither
     mobilise nor threaten); ``catalogue`` a catalogue or a catalogue file (default: the
-    built-in one). ``versions`` are stored with the result.
+    built-in one). ``history`` replays the scenario's dated moves up to ``start`` (an ISO
+    date; default the last move) and simulates onward from there (``docs/escalation.md``,
+    section 8). ``versions`` are stored with the result.
     """
     _check(scenario, weeks, runs, types, mobilisation)
     cat = catalogue if isinstance(catalogue, Catalogue) else load_catalogue(catalogue)
-    parts = [simulate_record(scenario, cat, seed=seed, start=s, stop=min(s + batch, runs),
-                             weeks=weeks, types=types, opening=opening,
-                             mobilisation=mobilisation, signals=signals, model=model)
-             for s in range(0, runs, batch)]
-    rec = RunRecord.join(parts)
+    played_parts = [_play(scenario, cat, seed=seed, start=s, stop=min(s + batch, runs),
+                          weeks=weeks, types=types, opening=opening,
+                          mobilisation=mobilisation, signals=signals, model=model,
+                          history=history, history_to=start)
+                    for s in range(0, runs, batch)]
+    rec = RunRecord.join([p[0] for p in played_parts])
+    steps = _weighted_steps([p[1] for p in played_parts], [p[0].status.size
+                                                           for p in played_parts])
     summary = summarise(cat, rec.status, rec.week, rec.c_move, rec.d_move, rec.escalation,
                         rec.belief, rec.shift)
     result = SimulationResult(
         scenario=scenario.id, title=scenario.title, seed=seed, runs=runs, weeks=weeks,
         types=types, opening=opening, mobilisation=mobilisation, signals=signals,
-        catalogue=cat.source, versions=dict(versions or {}), start_date=None, **summary)
+        catalogue=cat.source, versions=dict(versions or {}),
+        start_date=played_parts[0][2], history=steps, **summary)
     return result.model_copy(update={"headline": headline(result)})
+
+
+def _weighted_steps(parts: list[list[ReplayStep]], sizes: list[int]) -> list[ReplayStep]:
+    """The replay's means over every batch of runs (each batch's mean weighted by its
+    runs)."""
+    if not parts or not parts[0]:
+        return []
+    total = float(sum(sizes))
+    out = []
+    for i, step in enumerate(parts[0]):
+        belief = sum(p[i].belief * n for p, n in zip(parts, sizes, strict=True)) / total
+        p_war = sum(p[i].p_war_now * n for p, n in zip(parts, sizes, strict=True)) / total
+        out.append(step.model_copy(update={"belief": belief, "p_war_now": p_war}))
+    return out
 
 
 def headline(r: SimulationResult) -> str:
@@ -108,7 +150,8 @@ def headline(r: SimulationResult) -> str:
     move that taught the defending side most."""
     lo, hi = r.p_war_interval[-1]
     settled = r.p_settled_by_week[-1]
-    text = (f"Over {r.weeks} week{'s' if r.weeks != 1 else ''}, P(war) reaches "
+    start = "" if r.start_date is None else f" after the history to {r.start_date}"
+    text = (f"Over {r.weeks} week{'s' if r.weeks != 1 else ''}{start}, P(war) reaches "
             f"{r.p_war_by_week[-1]:.2f} (90% interval {lo:.2f}–{hi:.2f}); {settled:.0%} of "
             f"runs settle and {r.ongoing:.0%} are still in crisis.")
     if r.paths:
