@@ -503,3 +503,20 @@ def test_cli_user_errors_exit_2(args: list[str], message: str) -> None:
     assert out.exit_code == 2, out.output
     assert message in out.output
     assert "Traceback" not in out.output
+
+
+def test_an_offer_beyond_the_defenders_own_limits_is_named_as_such() -> None:
+    """eum's forecast for ukraine-2022 puts enlargement at 100 and alignment at 90, beyond the
+    defenders' concession limits (60 and 50). The war it brings is the defending side refusing
+    an offer it would never make, not private information; shares still sum to one."""
+    eum = {"nato_enlargement": 100.0, "strike_missiles_bases": 30.0,
+           "transparency_limits": 55.0, "ukraine_alignment_donbas": 90.0}
+    r = detente.crisis_analysis(UKRAINE, draws=2000, seed=0, offer=eum)
+    by = {m.mechanism: m for m in r.mechanisms}
+    side = next(p for p in r.parties if p.role == "defending side")
+    assert by["outside_own_limits"].p == pytest.approx(side.share_prefers_war, abs=0.06)
+    assert by["outside_own_limits"].share_of_war > by["private_information"].share_of_war
+    assert sum(m.share_of_war for m in r.mechanisms) == pytest.approx(1.0)
+    assert sum(m.p for m in r.mechanisms) == pytest.approx(r.p_war)
+    within = detente.crisis_analysis(UKRAINE, draws=500, seed=0)
+    assert {m.mechanism: m.p for m in within.mechanisms}["outside_own_limits"] == 0.0

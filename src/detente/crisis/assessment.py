@@ -147,6 +147,8 @@ def headline(result: CrisisResult, scenario: Scenario) -> str:
 
 
 _MECH_WORDS = {"commitment": "the commitment problem", "indivisibility": "indivisibility",
+               "outside_own_limits": "an offer beyond the defenders' own limits, which they "
+                                     "would rather fight than stand by",
                "no_range": "the absence of a bargaining range on the line",
                "beyond_limits": "a range beyond what the defenders will concede",
                "private_information": "private information"}
