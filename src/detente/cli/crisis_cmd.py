@@ -174,7 +174,8 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     t = Table(title=f"P(war) at every reference point, same draws and levers (t = share of the "
                     f"way from the defenders' terms to {challenger}'s demand)",
               title_justify="left")
-    t.add_column("reference point", min_width=word_width("counterfactual:"), max_width=36)
+    t.add_column("reference point", min_width=word_width("counterfactual:"), max_width=36,
+                 overflow="fold")
     for col in ("t", "P(war)", "commitment", f"{challenger} wants war", "defenders want war",
                 "E[V] defenders"):
         header(t, col, justify="right")
@@ -245,7 +246,7 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     t.add_column("lever", no_wrap=True)
     t.add_column("setting", justify="right")
     t.add_column("range")
-    t.add_column("from")
+    t.add_column("from", overflow="fold")
     t.add_column("cost", justify="right")
     t.add_column("paid by", overflow="fold")
     for lv in r.levers:
