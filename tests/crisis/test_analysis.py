@@ -138,9 +138,11 @@ def test_optimal_offer_is_fearons_risk_return_with_a_private_cost() -> None:
 
 def test_commitment_war_matches_backward_induction() -> None:
     """With the rising side proposing, the analysis' closed form gives exactly the war
-    decision of `commitment_war` on the linear power path (Fearon 1995; Powell 2006)."""
+    decision of `commitment_war` on the linear power path (Fearon 1995; Powell 2006), draw by
+    draw, with the number of periods itself drawn."""
     s = one_issue({"uniform": [0.3, 0.95]}, {"uniform": [0.0, 0.2]}, 0.05,
-                  shift={"p_win_future": {"uniform": [0.0, 0.9]}, "periods": 3,
+                  shift={"p_win_future": {"uniform": [0.0, 0.9]},
+                         "periods": {"choice": {"values": [1, 3, 6], "p": [0.3, 0.4, 0.3]}},
                          "discount": {"uniform": [0.5, 0.95]}})
     inputs = crisis_inputs(draw(s, 5, 0, 300))
     code, ev = mechanisms(inputs, np.zeros(0), np.array([0.5]), bargaining_ranges(inputs))
@@ -149,7 +151,7 @@ def test_commitment_war_matches_backward_induction() -> None:
     for b in range(inputs.n):
         p0, c = inputs.p_win[b], inputs.cost[b, 0]
         p_end = min(inputs.p_future[b], p0)
-        path = np.linspace(p0, p_end, inputs.periods + 1)
+        path = np.linspace(p0, p_end, int(inputs.periods[b]) + 1)
         expected = commitment_war(path, float(inputs.discount[b]), float(c), 0.05).war
         assert bool(flags[b]) == expected, b
     assert np.all(code[flags] == 1)
