@@ -231,7 +231,10 @@ def calculate(pb: Problem, ex: Exchange) -> None:
         return
     _check_outcome(pb, ex, i, j)
     _check_outcome(pb, ex, j, i)
-    ex.valid = _move_ok(i) and _move_ok(j)
+    # under the Nash rate a shortened move can leave one trader worse off (the partner's
+    # reply is capped by its earlier bound); nobody agrees to that, so it is no exchange.
+    # Under the equal rate the gains stay equal and this never binds.
+    ex.valid = _move_ok(i) and _move_ok(j) and min(ex.gains) >= MIN_GAIN
 
 
 def _score(pb: Problem, ex: Exchange, dp: float, dq: float) -> None:
