@@ -15,22 +15,23 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from detente.crisis.analysis import (
-    CrisisInputs,
-    crisis_inputs,
-    feasible,
-    line,
-    resolve_offer,
-    snap,
-)
 from detente.crisis.bargaining import FloatArray
+from detente.crisis.inputs import CrisisInputs, crisis_inputs, feasible, line, snap
+from detente.crisis.offers import resolve_offer
 from detente.sampling import draw, uniforms
 from detente.scenario.history import MOVES
 from detente.scenario.schema import Scenario
 from detente.simulate import beliefs
 from detente.simulate.catalogue import Catalogue
 from detente.simulate.policy import credibility, stage_game
-from detente.simulate.state import TOL, Core, State, evaluate_runs, evaluate_types
+from detente.simulate.state import (
+    TOL,
+    Core,
+    State,
+    evaluate_runs,
+    evaluate_types,
+    offer_values,
+)
 
 __all__ = ["NONE", "Game", "Setup", "prepare", "turn_key"]
 
@@ -185,9 +186,7 @@ class Game:
     def defender_value(self, rows: IntArray, offer: FloatArray) -> FloatArray:
         """``V_D(x)`` of a per-run offer: the defending side's aggregate (S1)."""
         inputs = self.setup.runs
-        x = snap(inputs, offer)
-        gap = np.abs(x[:, None, :] - inputs.position[rows][:, 1:])
-        v = 1.0 - (inputs.weight[rows][:, 1:] * gap).sum(axis=-1)
+        v = offer_values(inputs, snap(inputs, offer), rows)[:, 1:]
         return np.asarray((v * inputs.defender_weight[rows]).sum(axis=-1))
 
     # ----------------------------------------------------------------------- moves
