@@ -18,7 +18,7 @@ import numpy.typing as npt
 from detente.crisis.bargaining import FloatArray
 from detente.crisis.inputs import CrisisInputs, crisis_inputs, feasible, line, snap
 from detente.crisis.offers import resolve_offer
-from detente.sampling import draw, uniforms
+from detente.sampling import Draws, draw, uniforms
 from detente.scenario.history import MOVES
 from detente.scenario.schema import Scenario
 from detente.simulate import beliefs
@@ -77,15 +77,16 @@ class Setup:
 
 def prepare(scenario: Scenario, catalogue: Catalogue, *, seed: int, start: int, stop: int,
             weeks: int, types: int, opening: str = "defenders", model: str = "compromise",
-            signals: bool = True) -> Setup:
+            signals: bool = True, draws: Draws | None = None) -> Setup:
     """Draws ``start..stop`` are the runs (the draws of ``detente crisis`` with this seed);
     draws ``0..types`` the defending side's population of challenger types.
 
     ``opening`` is the offer on the table in week 1: ``"defenders"``, the defending side's
     own terms (``t = 0`` on the offer line, within its concession limits), or ``"model"``,
     the offer of ``detente crisis`` (the negotiation ``model``'s forecast, or the concession
-    levers' defaults)."""
-    runs = crisis_inputs(draw(scenario, seed, start, stop))
+    levers' defaults). ``draws`` are the runs' draws when they come from elsewhere (a sweep's
+    chunk, perhaps with correlated inputs); they must be draws ``start..stop``."""
+    runs = crisis_inputs(draw(scenario, seed, start, stop) if draws is None else draws)
     population = crisis_inputs(draw(scenario, seed, 0, types))
     offer, _, settings, _ = resolve_offer(scenario, population, model, seed, None, None)
     if opening == "defenders":
