@@ -348,7 +348,7 @@ def test_cli_json_table_and_plot(tmp_path: Path) -> None:
     out = runner.invoke(app, ["sensitivity", str(MINIMAL), "--method", "morris",
                               "-m", "compromise", "-m", "median", "--seed", "5"])
     assert out.exit_code == 0, out.output
-    assert "south.salience.tariff" in out.stdout and "mu*" in out.stdout
+    assert "actors[1].salience.tariff" in out.stdout and "mu*" in out.stdout
     assert "forecast.median.tariff: constant" in out.stdout
     assert "hinges on" in out.stdout
 

@@ -9,11 +9,49 @@ from rich.table import Table
 from rich.text import Text
 
 from detente.scenario import Scenario
+from detente.scenario.errors import format_path
 from detente.scenario.values import Quantity
 
 if TYPE_CHECKING:
     from detente.api import ForecastReport
     from detente.models.base import ForecastResult
+
+
+_BREAK_AFTER = "._]/"
+
+
+def id_lines(text: str, width: int) -> str:
+    """An identifier or field name broken into lines of at most ``width`` characters after a
+    separator (``.``, ``_``, ``]``, ``/``), never inside a word: ``ukraine_alignment_donbas``
+    at 13 is ``ukraine_`` / ``alignment_`` / ``donbas``. A part longer than ``width`` stays
+    whole (the column grows rather than cut it)."""
+    parts, current = [], ""
+    for ch in text:
+        current += ch
+        if ch in _BREAK_AFTER or ch == "_":
+            parts.append(current)
+            current = ""
+    if current:
+        parts.append(current)
+    lines, line = [], ""
+    for part in parts:
+        if line and len(line) + len(part) > width:
+            lines.append(line)
+            line = ""
+        line += part
+    if line:
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def word_width(label: str) -> int:
+    """The width a column needs so that no word of ``label`` is cut."""
+    return max((len(w) for w in label.split()), default=1)
+
+
+def header(table: Table, label: str, **options: Any) -> None:
+    """A column whose header wraps between words, never inside one."""
+    table.add_column(label.replace(" ", "\n"), min_width=word_width(label), **options)
 
 
 def _cell(q: Quantity) -> Text:
@@ -50,19 +88,21 @@ def scenario_tables(s: Scenario, console: Console, *, evidence: bool = False) ->
     actors = Table(title=Text.assemble("Actors: position / salience per issue (range; § cites "
                                        "a source, ", ("?", "red"), " unsupported)"),
                    title_justify="left")
-    actors.add_column("actor")
-    actors.add_column("capability")
+    actors.add_column("actor", min_width=min(14, max(word_width(a.name) for a in s.actors)))
+    actors.add_column("capability", min_width=len("capability"))
     for i in s.issues:
-        actors.add_column(i.id, overflow="fold")
+        actors.add_column(id_lines(i.id, 12), no_wrap=True)
     for a in s.actors:
         actors.add_row(a.name, _cell(a.capability),
                        *[Text("\n").join([_cell(a.positions[i.id]), _cell(a.salience[i.id])])
                          for i in s.issues])
     console.print(actors)
+    if s.crisis is not None:
+        crisis_tables(s, console)
 
     if evidence:
         ev = Table(title="Evidence and judgment", title_justify="left", show_lines=True)
-        ev.add_column("field", overflow="fold", max_width=40)
+        ev.add_column("field", no_wrap=True)
         ev.add_column("value")
         ev.add_column("support", overflow="fold")
         for path, q in s.quantities():
@@ -70,9 +110,48 @@ def scenario_tables(s: Scenario, console: Console, *, evidence: bool = False) ->
                        for e in q.evidence]
             if q.judgment:
                 support.append(Text.assemble(("judgment:", "italic"), f" {q.judgment}"))
-            ev.add_row(".".join(str(p) for p in path), q.describe(),
+            ev.add_row(id_lines(format_path(path), 24), q.describe(),
                        Text("\n").join(support) if support else Text("none", style="red"))
         console.print(ev)
+
+
+def crisis_tables(s: Scenario, console: Console) -> None:
+    """The crisis section: who challenges whom, what war would cost and decide, and the
+    levers by id (the ids ``detente crisis --lever`` and ``whatif --fix`` take)."""
+    crisis = s.crisis
+    assert crisis is not None
+    names = {a.id: a.name for a in s.actors}
+    war = crisis.war
+    t = Table(title="Crisis", title_justify="left", show_header=False)
+    t.add_column("", style="bold", no_wrap=True)
+    t.add_column("")
+    t.add_row("challenger", f"{names[crisis.challenger]} ({crisis.challenger})")
+    t.add_row("defenders", ", ".join(f"{names[d]} ({d})" for d in crisis.defenders)
+              + f"; combined by {crisis.defender_weights}")
+    t.add_row("challenger prevails", _cell(war.p_win))
+    for party, q in war.costs.items():
+        t.add_row(f"cost of war: {party}", _cell(q))
+    if crisis.power_shift is not None:
+        t.add_row("prevails after the shift", _cell(crisis.power_shift.p_win_future))
+    console.print(t)
+
+    levers = Table(title="Levers (ids for --lever and --fix; cost at the top of the range)",
+                   title_justify="left")
+    levers.add_column("lever", min_width=14)
+    levers.add_column("kind", no_wrap=True)
+    levers.add_column("range", min_width=5)
+    levers.add_column("today", justify="right", no_wrap=True)
+    levers.add_column("cost", min_width=6)
+    for lv in crisis.levers:
+        span = (" ".join(f"{v:g}" for v in lv.steps) if lv.steps is not None
+                else f"{lv.low:g}..{lv.high:g}")
+        what = Text.assemble((id_lines(lv.id, 14), "bold"), "\n",
+                             (lv.name + (f"\non {id_lines(lv.issue, 14)}" if lv.issue else ""),
+                              "dim"))
+        levers.add_row(what, id_lines(lv.kind, 12), span,
+                       "" if lv.default is None else f"{lv.default:g}",
+                       "" if lv.cost is None else _cell(lv.cost))
+    console.print(levers)
 
 
 def forecast_table(report: ForecastReport, scenario: Scenario, console: Console) -> None:
@@ -117,19 +196,35 @@ def _forecast_cell(result: ForecastResult, issue_id: str) -> Text:
 
 def rounds_table(result: ForecastResult, scenario: Scenario, console: Console,
                  per_table: int = 8) -> None:
-    """Every actor's position at every round: rounds down, actors across (in groups)."""
+    """Every actor's position at every round: rounds down, actors across, in as many tables
+    as it takes for every actor's id to fit whole in the console's width (at most
+    ``per_table`` actors each)."""
     for issue in result.issues:
         name = scenario.issue(issue.id).name
-        for start in range(0, len(result.actors), per_table):
-            group = result.actors[start:start + per_table]
+        for group in _groups(result.actors, console.width, per_table):
             t = Table(title=f"{result.model}: {name} by round", title_justify="left")
             t.add_column("round", justify="right")
-            for actor in group:
-                t.add_column(actor, justify="right", overflow="fold")
+            for _, actor in group:
+                t.add_column(actor, justify="right", no_wrap=True, min_width=len(actor))
             for rnd, row in enumerate(issue.history):
-                t.add_row(str(rnd), *[f"{row[start + a]:.2f}" for a in range(len(group))])
+                t.add_row(str(rnd), *[f"{row[a]:.2f}" for a, _ in group])
             console.print(t)
         console.print(f"{result.model} forecast on {issue.id}: {issue.forecast:.3f}")
+
+
+def _groups(actors: list[str], width: int, most: int) -> list[list[tuple[int, str]]]:
+    """Consecutive actors whose columns (id or a number, padding, border) fit in ``width``
+    beside the round column."""
+    groups: list[list[tuple[int, str]]] = [[]]
+    used = 9  # the round column and the table's outer borders
+    for a, actor in enumerate(actors):
+        need = max(len(actor), 6) + 3
+        if groups[-1] and (used + need > width or len(groups[-1]) >= most):
+            groups.append([])
+            used = 9
+        groups[-1].append((a, actor))
+        used += need
+    return groups
 
 
 def frame_table(frame: Any, title: str, console: Console, digits: int = 3) -> None:

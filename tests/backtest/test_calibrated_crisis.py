@@ -28,3 +28,12 @@ def test_calibrated_probabilities_stay_inside_zero_one() -> None:
         assert min(m.y) > 0 and max(m.y) < 1, outcome
     report = calibrated_report(0.0, (0.0, 1.0), fitted)
     assert 0 < report["p_war"] < 1
+
+
+def test_simulate_json_carries_the_calibrated_p_war() -> None:
+    run = CliRunner().invoke(app, ["simulate", "georgia-2008", "--calibrated", "-n", "100",
+                                   "-w", "6", "--format", "json"])
+    assert run.exit_code == 0, run.output
+    d = json.loads(run.stdout)
+    final = d["p_war_by_week"][-1]
+    assert d["calibrated"]["p_war"] == pytest.approx(float(calibrate(final)))

@@ -13,14 +13,7 @@ import numpy as np
 import pandas as pd
 
 from detente.backtest.baseline import base_rate, logistic_forecasts
-from detente.backtest.fitted import (
-    DEFAULT_SEED,
-    OUTCOMES,
-    Fitted,
-    fit,
-    load_fitted,
-    training_noise,
-)
+from detente.backtest.fitted import DEFAULT_SEED, OUTCOMES, fit, load_fitted, training_noise
 from detente.backtest.icb import ICB_CITATION, ICB_VERSION, SHA256, load_icb
 from detente.backtest.mapping import crisis_cases
 from detente.backtest.result import FORECASTERS, IcbBacktest
@@ -87,4 +80,4 @@ def run_icb_backtest(*, seed: int = DEFAULT_SEED, draws: int = DEFAULT_DRAWS,
     return result
 
 
-__all__ = ["Fitted", "run_icb_backtest"]
+__all__ = ["run_icb_backtest"]

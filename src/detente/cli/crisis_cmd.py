@@ -22,11 +22,13 @@ from detente.cli.common import (
     SeedOpt,
     check_output,
     emit,
+    err_console,
     number_pairs,
     user_errors,
 )
 from detente.crisis.analysis import CrisisResult
 from detente.models import registry
+from detente.report import header, id_lines, word_width
 from detente.scenario import Scenario, load
 
 
@@ -62,6 +64,7 @@ def crisis(
         registry.get(model)
         offers = number_pairs(offer, "--offer")
         levers = number_pairs(lever, "--lever")
+        _warn_snapped_status_quo(s)
         result = api.crisis_analysis(s, offer=offers, levers=levers, model=model, draws=draws,
                                      seed=seed)
 
@@ -87,6 +90,25 @@ def _calibrated(result: CrisisResult) -> dict[str, Any]:
     from detente.backtest.fitted import calibrated_report
 
     return calibrated_report(result.p_war, result.p_war_interval)
+
+
+def _warn_snapped_status_quo(s: Scenario) -> None:
+    """An indivisible issue's status quo off its packages is analysed at the nearest one:
+    say so rather than change it silently."""
+    if s.crisis is None:
+        return
+    for issue in s.issues:
+        if issue.divisible or issue.status_quo is None:
+            continue
+        ladder = s.crisis.steps.get(issue.id, [issue.scale.low, issue.scale.high])
+        sq = issue.status_quo.point
+        nearest = min(ladder, key=lambda v: (abs(v - sq), v))
+        if abs(nearest - sq) > 1e-9:
+            err_console.print(Text.assemble(
+                ("warning:", "yellow"),
+                f" the status quo {sq:g} on {issue.id} is not one of its packages "
+                f"({', '.join(f'{v:g}' for v in ladder)}); it is analysed as {nearest:g}"),
+                soft_wrap=True)
 
 
 def _p(x: float) -> str:
@@ -126,9 +148,9 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     t.add_column("issue", no_wrap=True)
     for col in ("status quo", "defenders' terms", "offer", "applied", "optimal",
                 f"{challenger}'s demand"):
-        t.add_column(col.replace(" ", "\n"), justify="right")
+        header(t, col, justify="right")
     for o in r.offer:
-        t.add_row(o.issue + ("" if o.divisible else "*"),
+        t.add_row(id_lines(o.issue + ("" if o.divisible else "*"), 13),
                   "" if o.status_quo is None else f"{o.status_quo:g}",
                   f"{o.defenders_ideal:.1f}", f"{o.proposed:.1f}", f"{o.applied:.1f}",
                   f"{o.optimal:.1f}", f"{o.challenger_demand:.1f}")
@@ -139,10 +161,10 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
 
     t = Table(title=f"P(war) at landmark offers (t = share of the way from the defenders' "
                     f"terms to {challenger}'s demand)", title_justify="left")
-    t.add_column("offer", no_wrap=True)
+    t.add_column("offer", min_width=word_width("defenders' limit"), max_width=18)
     for col in ("t", "P(war)", "commitment", f"{challenger} wants war", "defenders want war",
                 "E[V] defenders"):
-        t.add_column(col.replace(" ", "\n"), justify="right")
+        header(t, col, justify="right")
     for ref in r.references:
         t.add_row(_short_label(ref.label), "" if ref.t is None else f"{ref.t:.2f}",
                   _p(ref.p_war), _p(ref.p_commitment), _pct(ref.share_challenger_prefers_war),
@@ -154,7 +176,7 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
                     "offer, in units of the party's stakes)", title_justify="left")
     t.add_column("party", no_wrap=True)
     for col in ("share of draws", "mean margin", "mean margin if war", "counts"):
-        t.add_column(col.replace(" ", "\n"), justify="right")
+        header(t, col, justify="right")
     for p in r.parties:
         label = "defending side" if p.role == "defending side" else p.name
         t.add_row(label, _pct(p.share_prefers_war), f"{p.mean_margin:+.3f}",

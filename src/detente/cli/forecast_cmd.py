@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from detente import api
 from detente.cli.common import (
@@ -20,6 +21,7 @@ from detente.cli.common import (
     check_output,
     coerce,
     emit,
+    err_console,
     fail,
     parse_pairs,
     user_errors,
@@ -63,6 +65,9 @@ def forecast(
             allowed = sorted({f for n in chosen for f in registry.get(n).config.model_fields})
             fail(f"unknown setting {', '.join(unknown)} for model {', '.join(chosen)}; "
                  f"settings: {', '.join(allowed) or 'none'}")
+        if explain is not None:
+            explain = _check_explain(chosen, s, explain)
+        _warn_unused_reading(chosen, reading)
         report = api.forecast(s, names, settings=config, seed=seed)
 
     def table(console: Console) -> None:
@@ -75,6 +80,35 @@ def forecast(
 
     emit(fmt, output, as_json=report.to_json, as_table=table, force=force,
          protect=[scenario])
+
+
+def _check_explain(chosen: list[str], s: Scenario, actor: str) -> str:
+    """The actor id ``--explain`` names, checked before anything runs or prints."""
+    if not any(_explainer(name) for name in chosen):
+        fail("--explain needs a model that explains dyads (use --model eum)")
+    try:
+        return s.actor(actor).id
+    except KeyError:
+        fail(f"--explain: unknown actor {actor!r}; actors: {', '.join(s.actor_ids)}")
+
+
+def _explainer(model: str) -> Callable[..., Any] | None:
+    fn: Callable[..., Any] | None = getattr(import_module(f"detente.models.{model}"),
+                                            "explain", None)
+    return fn
+
+
+def _warn_unused_reading(chosen: list[str], reading: str | None) -> None:
+    """``--reading`` on models that have no readings is ignored: say so."""
+    if reading is None:
+        return
+    without = [n for n in chosen if "reading" not in registry.get(n).config.model_fields]
+    if without:
+        having = [n for n in registry.names() if "reading" in registry.get(n).config.model_fields]
+        err_console.print(Text.assemble(
+            ("warning:", "yellow"),
+            f" --reading {reading} ignored by {', '.join(without)} (models with readings: "
+            f"{', '.join(having) or 'none'})"), soft_wrap=True)
 
 
 def _settings_for(name: str, pairs: list[str] | None, reading: str | None) -> dict[str, object]:
@@ -90,17 +124,11 @@ def _settings_for(name: str, pairs: list[str] | None, reading: str | None) -> di
 
 
 def _explain(report: api.ForecastReport, s: Scenario, actor: str, console: Console) -> None:
-    """The view from ACTOR: how it reckons every dyad (models with an ``explain``)."""
-    found = [(r, getattr(import_module(f"detente.models.{r.model}"), "explain", None))
-             for r in report.results]
+    """The view from ACTOR (checked by :func:`_check_explain` before the run): how it reckons
+    every dyad (models with an ``explain``)."""
+    found = [(r, _explainer(r.model)) for r in report.results]
     explainers: list[tuple[ForecastResult, Callable[..., Any]]] = [
         (r, fn) for r, fn in found if fn is not None]
-    if not explainers:
-        fail("--explain needs a model that explains dyads (use --model eum)")
-    try:
-        actor = s.actor(actor).id
-    except KeyError:
-        fail(f"--explain: unknown actor {actor!r}; actors: {', '.join(s.actor_ids)}")
     for r, fn in explainers:
         for issue in s.issue_ids:
             frame = fn(r, actor, 1, issue=issue)

@@ -29,6 +29,7 @@ from detente.cli.common import (
 )
 from detente.evaluate import EVALUATORS, Evaluator, default_evaluator
 from detente.models import registry
+from detente.report import id_lines
 from detente.scenario import load
 from detente.sensitivity import (
     DEFAULT_SAMPLES,
@@ -170,7 +171,7 @@ def render(result: SensitivityResult, console: Console, *, top: int = 15) -> Non
 def _table(result: SensitivityResult, o: OutputIndices, top: int) -> Table:
     t = Table(title=f"{o.name}: mean {o.mean:.4g}, sd {o.std:.4g}", title_justify="left")
     t.add_column("#", justify="right", style="dim")
-    t.add_column("input", overflow="fold")
+    t.add_column("input", no_wrap=True)
     rows = o.indices[:top] if top > 0 else o.indices
     dominant = set(fragile(result, o.name, DOMINANT))
     if result.method == "sobol":
@@ -199,10 +200,12 @@ def _table(result: SensitivityResult, o: OutputIndices, top: int) -> Table:
 
 
 def _input_cell(result: SensitivityResult, name: str, dominant: bool) -> Text:
-    return Text(result.label(name), style="bold red" if dominant else "")
+    """The input's field name (``actors[1].positions.nato_enlargement``, the name every
+    command and export uses), broken between its parts rather than inside a word."""
+    return Text(id_lines(name, 18), style="bold red" if dominant else "")
 
 
-def _bar(value: float, scale: float, width: int = 12) -> str:
+def _bar(value: float, scale: float, width: int = 10) -> str:
     if scale <= 0.0 or value <= 0.0:
         return ""
     return "█" * max(1, round(width * min(value / scale, 1.0)))
@@ -221,6 +224,6 @@ def _summary(result: SensitivityResult, o: OutputIndices) -> Text:
                              else ""), style="dim"))
     if hinges:
         notes.append(Text.assemble(
-            (f"hinges on {', '.join(result.label(h) for h in hinges)}", "bold red"),
+            (f"hinges on {', '.join(hinges)}", "bold red"),
             f" (total index >= {DOMINANT:g})"))
     return Text("; ", style="dim").join(notes)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -55,6 +56,9 @@ def simulate(
     start: Annotated[str | None, typer.Option(
         "--from", help="With --history: replay the moves up to this date (YYYY-MM-DD) and "
                        "simulate from there (default: the last move).")] = None,
+    calibrated: Annotated[bool, typer.Option(
+        "--calibrated", help="Also give the final P(war by week t) through the calibration "
+                             "map fitted on ICB crises before 1980 (docs/backtest.md).")] = False,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -77,10 +81,27 @@ def simulate(
                               signals=not no_signals, catalogue=catalogue, history=history,
                               start=start)
 
+    extra = None
+    if calibrated:
+        from detente.backtest.fitted import calibrated_report
+
+        extra = calibrated_report(result.p_war_by_week[-1], result.p_war_interval[-1])
+
     def table(console: Console) -> None:
         simulate_tables(result, console)
+        if extra is not None:
+            lo, hi = extra["p_war_interval"]
+            console.print(f"Calibrated on ICB crises 1918-1979: P(war by week {weeks}) "
+                          f"{extra['p_war']:.2f} (interval {lo:.2f}-{hi:.2f}); the map was "
+                          "fitted on one-shot crisis forecasts, see docs/backtest.md.",
+                          soft_wrap=True)
 
-    emit(fmt, output, as_json=result.to_json, as_table=table, force=force,
+    def as_json() -> str:
+        if extra is None:
+            return result.to_json()
+        return json.dumps({**json.loads(result.to_json()), "calibrated": extra}, indent=2)
+
+    emit(fmt, output, as_json=as_json, as_table=table, force=force,
          protect=[scenario, catalogue])
 
 

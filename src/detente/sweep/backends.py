@@ -184,14 +184,56 @@ def _children_ignore_sigint() -> Iterator[None]:
 _WORKER_JOB: Job | None = None
 
 
-def _init_worker(payload: bytes) -> None:
+def _init_worker(payload: bytes, driver: int | None = None, tempdir: str | None = None
+                 ) -> None:
     """Pool worker start-up: ignore Ctrl-C (the driver handles it and shuts the pool down;
-    otherwise every worker would print its own traceback) and unpack the job once."""
+    otherwise every worker would print its own traceback), die with the driver, and unpack
+    the job once."""
     import cloudpickle
 
     global _WORKER_JOB
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if driver is not None:
+        _exit_with(driver, tempdir)
     _WORKER_JOB = cloudpickle.loads(payload)
+
+
+def _exit_with(driver: int, tempdir: str | None) -> None:
+    """End this worker when the driver process ends, however it ends. A driver killed with
+    SIGKILL cannot shut its pool down: its workers (children of the forkserver, not of the
+    driver) would compute on, and keep the forkserver and the resource tracker alive, which
+    stay while any worker does. A thread waits on the driver (a pidfd on Linux, else a
+    one-second poll); then removes the driver's multiprocessing folder (the forkserver's
+    socket), which the killed driver could not, and exits."""
+    import select
+    import shutil
+
+    try:
+        handle: int | None = os.pidfd_open(driver)
+    except (AttributeError, OSError):  # not Linux >= 5.3, or the driver is already gone
+        handle = None
+
+    def watch() -> None:
+        if handle is not None:
+            select.select([handle], [], [])
+        else:
+            while _alive(driver):
+                time.sleep(1.0)
+        if tempdir:
+            shutil.rmtree(tempdir, ignore_errors=True)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="detente-driver-watch", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else (pid reused): stop watching it
+        return False
+    return True
 
 
 def _pool_chunk(start: int, stop: int) -> ChunkResult:
@@ -239,7 +281,8 @@ class ProcessBackend(Backend):
                 pool = ProcessPoolExecutor(max_workers=min(self._workers, len(chunks)),
                                            mp_context=_pool_context(),
                                            initializer=_init_worker,
-                                           initargs=(cloudpickle.dumps(job),))
+                                           initargs=(cloudpickle.dumps(job), os.getpid(),
+                                                     _mp_tempdir()))
                 for start, stop in _take(todo, limit):
                     pending.add(pool.submit(_pool_chunk, start, stop))
             while pending:
@@ -253,6 +296,16 @@ class ProcessBackend(Backend):
                 fut.cancel()
             if pool is not None:
                 pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _mp_tempdir() -> str | None:
+    """The driver's multiprocessing folder (where the forkserver listens)."""
+    from multiprocessing import util
+
+    try:
+        return util.get_temp_dir()
+    except OSError:
+        return None
 
 
 def _pool_context() -> BaseContext:

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+import pydantic
 
 from detente.evaluate import EVALUATORS, Evaluator, default_evaluator
 from detente.models.base import FloatArray
@@ -166,7 +167,17 @@ def make_evaluator(evaluator: str | Evaluator = "forecast",
         if unknown:
             raise SweepError(f"evaluator {evaluator!r} has no setting "
                              f"{', '.join(unknown)}; settings: {', '.join(params) or 'none'}")
-    return factory(**kwargs)
+    seed = kwargs.get("seed", 0)
+    if isinstance(seed, int) and not isinstance(seed, bool) and not 0 <= seed <= MAX_SEED:
+        raise SweepError(f"evaluator {evaluator!r} setting seed={seed}: give a whole number "
+                         f"from 0 to {MAX_SEED}")
+    try:  # settings checked against the factory's annotations, then the factory's own checks
+        built: Evaluator = pydantic.validate_call(factory)(**kwargs)
+    except pydantic.ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}={e.get('input')!r}: "
+                             f"{e['msg']}" for e in exc.errors())
+        raise SweepError(f"evaluator {evaluator!r} setting {problems}") from None
+    return built
 
 
 def _normal(value: Any) -> Any:

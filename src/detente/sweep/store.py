@@ -191,9 +191,15 @@ class Store:
         return store
 
     def _prepare(self) -> None:
+        tables = {r[0] for r in self.con.execute(
+            "SELECT table_name FROM information_schema.tables").fetchall()}
+        if tables and "detente_meta" not in tables:
+            # another program's database: never add detente's tables to it
+            shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+            raise SweepError(f"{self.path} is a DuckDB database of another program (tables: "
+                             f"{shown}); detente keeps runs in a database of its own: pass "
+                             "another --db")
         if self.read_only:
-            tables = {r[0] for r in self.con.execute(
-                "SELECT table_name FROM information_schema.tables").fetchall()}
             if "runs" not in tables:
                 raise SweepError(f"{self.path} is a DuckDB file but holds no detente runs")
         else:

@@ -1,0 +1,130 @@
+"""Issue #14 rows 19 and 20: the remaining internal errors are located errors with exit
+status 2 (option values, DuckDB failures, another program's database), and a killed sweep
+leaves no processes and no temporary folders behind."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.robust.conftest import CLI, DATA
+
+TOY = DATA / "whatif-toy.yaml"
+
+
+@pytest.mark.parametrize("setting, message", [
+    ("seed=-1", "evaluator 'crisis' setting seed=-1: give a whole number from 0 to"),
+    ('offer={"x": "a"}', "evaluator 'crisis' setting offer.x='a': Input should be a valid "
+                         "number"),
+    ("model=7", "evaluator 'crisis' setting model=7: Input should be a valid string"),
+])
+def test_bad_evaluator_settings_are_usage_errors(cli: CLI, tmp_path: Path, setting: str,
+                                                 message: str) -> None:
+    """Row 19: `--eval-set seed=-1` was an internal error (exit 1)."""
+    run = cli("sweep", TOY, "-n", "20", "-q", "-e", "crisis", "--eval-set", setting,
+              "--db", tmp_path / "r.duckdb")
+    assert run.code == 2
+    assert message in run.err
+
+
+def test_another_programs_database_is_refused_untouched(cli: CLI, tmp_path: Path) -> None:
+    """Row 19: `--db` naming another program's DuckDB got detente's tables added to it."""
+    import duckdb
+
+    db = tmp_path / "sales.duckdb"
+    con = duckdb.connect(str(db))
+    con.execute("CREATE TABLE sales (id INTEGER, amount DOUBLE)")
+    con.execute("INSERT INTO sales VALUES (1, 9.5)")
+    con.close()
+    before = db.read_bytes()
+    for args in (["sweep", DATA / "minimal.yaml", "-n", "20", "-q"], ["runs", "list"]):
+        run = cli(*args, "--db", db)
+        assert run.code == 2
+        assert f"{db} is a DuckDB database of another program (tables: sales)" in run.err
+    assert db.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sales.duckdb"]
+
+
+def test_database_failure_mid_sweep_is_a_usage_error(cli: CLI, tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """Row 19: a full disk (DuckDB IOException while storing a chunk) was an internal error.
+    Now: exit 2 with DuckDB's message, and the run can be resumed."""
+    import duckdb
+
+    from detente.sweep.store import Store
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise duckdb.IOException("Could not write file: No space left on device")
+
+    db = tmp_path / "r.duckdb"
+    monkeypatch.setattr(Store, "write_chunk", full)
+    run = cli("sweep", DATA / "minimal.yaml", "-n", "20", "-q", "--db", db)
+    assert run.code == 2
+    assert "the run database failed (IOException): Could not write file: No space left on " \
+           "device" in run.err
+    monkeypatch.undo()
+    listed = cli("runs", "list", "--db", db, "-f", "json")
+    assert listed.code == 0 and '"status": "failed"' in listed.out
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists() or sys.platform != "linux",
+                    reason="reads the process tree from /proc")
+def test_killed_sweep_leaves_no_workers_and_no_temporary_folder(tmp_path: Path) -> None:
+    """Row 20: after SIGKILL of `sweep --backend processes` the forkserver and its workers
+    (about 475 MB) were alive 79 s later, and a temporary folder was left behind."""
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    env = {**os.environ, "TMPDIR": str(tmp)}
+    driver = subprocess.Popen(
+        [sys.executable, "-m", "detente", "sweep", str(TOY), "-n", "5000000", "-q",
+         "--backend", "processes", "--workers", "1", "--chunk-size", "2000",
+         "--db", str(tmp_path / "r.duckdb")],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        workers: list[int] = []
+        while time.monotonic() < deadline and not workers:
+            time.sleep(0.5)
+            servers = _children(driver.pid)
+            workers = [w for s in servers for w in _children(s)]
+        assert workers, "the sweep never started a worker"
+        assert any(p.name.startswith("pymp-") for p in tmp.iterdir())
+        family = [*_children(driver.pid), *workers]
+        driver.send_signal(signal.SIGKILL)
+        driver.wait(timeout=30)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and any(_alive(p) for p in family):
+            time.sleep(0.5)
+        assert not [p for p in family if _alive(p)]
+        assert not [p.name for p in tmp.iterdir() if p.name.startswith("pymp-")]
+    finally:
+        if driver.poll() is None:
+            driver.kill()
