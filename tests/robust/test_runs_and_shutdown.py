@@ -128,3 +128,18 @@ def test_killed_sweep_leaves_no_workers_and_no_temporary_folder(tmp_path: Path) 
     finally:
         if driver.poll() is None:
             driver.kill()
+
+
+@pytest.mark.parametrize("args", [["crisis", "--draws", "10000000"],
+                                  ["whatif", "--draws", "10000000"],
+                                  ["whatif", "--check-draws", "10000000"]])
+def test_draws_beyond_memory_are_refused_not_allocated(cli: CLI, args: list[str]) -> None:
+    """Row 21: `crisis --draws 10000000` (then the documented maximum) tried to allocate
+    9.8 GiB for one array. The analyses that hold every draw in memory now take at most
+    MAX_DRAWS_IN_MEMORY (about 1 GB at the peak); `detente sweep` streams any number."""
+    from detente.cli.common import MAX_DRAWS_IN_MEMORY
+
+    run = cli(args[0], TOY, *args[1:])
+    assert run.code == 2
+    flat = " ".join(run.err.replace("│", " ").split())
+    assert f"Input should be less than or equal to {MAX_DRAWS_IN_MEMORY}" in flat

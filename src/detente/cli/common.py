@@ -89,6 +89,10 @@ ForceOpt = Annotated[bool, typer.Option(
     "--force", help="Overwrite the --output file if it exists.")]
 SeedOpt = Annotated[int, typer.Option(
     "--seed", help="Seed of the random generator (stored with the result).", min=0)]
+# The analyses that hold every draw in memory at once (crisis, whatif, report) take at most
+# this many: about 1 GB at the peak for the built-in scenarios (benchmarks/robust_inputs.py).
+# More draws stream through `detente sweep` in chunks of bounded memory.
+MAX_DRAWS_IN_MEMORY = 200_000
 ScenarioArg = Annotated[str | None, typer.Argument(
     help="A built-in scenario name (see `detente scenarios`) or a file "
          "(.yaml, .json, KTAB .csv/.xml, expected-utility .csv). Default: ukraine-2022.",

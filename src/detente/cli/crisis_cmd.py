@@ -14,6 +14,7 @@ from rich.text import Text
 
 from detente import api
 from detente.cli.common import (
+    MAX_DRAWS_IN_MEMORY,
     ForceOpt,
     Format,
     FormatOpt,
@@ -46,8 +47,10 @@ def crisis(
         "--model", "-m", help=f"Negotiation model whose forecast is the default offer. One of: "
                               f"{', '.join(registry.names())}.")] = "compromise",
     draws: Annotated[int, typer.Option(
-        "--draws", "-n", help="Monte Carlo draws of the uncertain inputs.", min=100,
-        max=10_000_000)] = 10_000,
+        "--draws", "-n", help="Monte Carlo draws of the uncertain inputs (held in memory: at "
+                              "most 200,000; for more, `detente sweep -e crisis` streams "
+                              "them).", min=100,
+        max=MAX_DRAWS_IN_MEMORY)] = 10_000,
     calibrated: Annotated[bool, typer.Option(
         "--calibrated", help="Also give P(war) through the calibration map fitted on ICB "
                              "crises before 1980 (docs/backtest.md).")] = False,

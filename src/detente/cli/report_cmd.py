@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from detente.cli.common import (
+    MAX_DRAWS_IN_MEMORY,
     ForceOpt,
     ScenarioArg,
     SeedOpt,
@@ -34,7 +35,7 @@ def report(
         ] = ReportFormat.html,
     draws: Annotated[int, typer.Option(
         "--draws", "-n", help="Monte Carlo draws of the crisis analysis and the offer curve.",
-        min=100, max=10_000_000)] = 10_000,
+        min=100, max=MAX_DRAWS_IN_MEMORY)] = 10_000,
     no_whatif: Annotated[bool, typer.Option(
         "--no-whatif", help="Leave out the lever frontier (the slowest part).")] = False,
     whatif_draws: Annotated[int, typer.Option(

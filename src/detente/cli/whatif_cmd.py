@@ -24,6 +24,7 @@ from rich.text import Text
 
 from detente import api
 from detente.cli.common import (
+    MAX_DRAWS_IN_MEMORY,
     ForceOpt,
     Format,
     FormatOpt,
@@ -49,7 +50,7 @@ def whatif(
         min=0.0, max=0.999)] = 0.10,
     draws: Annotated[int, typer.Option(
         "--draws", "-n", help="Monte Carlo draws shared by every bundle searched.", min=100,
-        max=10_000_000)] = 2_000,
+        max=MAX_DRAWS_IN_MEMORY)] = 2_000,
     fix: Annotated[list[str] | None, typer.Option(
         "--fix", help="Hold a lever at a setting (lever=value in its units; an issue id "
                       "fixes the offer on it), repeatable.", metavar="LEVER=VALUE")] = None,
@@ -65,7 +66,7 @@ def whatif(
                                 "defending side's own terms), not only concede.")] = False,
     check_draws: Annotated[int, typer.Option(
         "--check-draws", help="Fresh draws to re-check the frontier on (0: no check).",
-        min=0, max=10_000_000)] = 10_000,
+        min=0, max=MAX_DRAWS_IN_MEMORY)] = 10_000,
     effort: Annotated[float, typer.Option(
         "--effort", help="Scale the optimiser's generations (2 = twice the work).",
         min=0.05, max=20.0)] = 1.0,
