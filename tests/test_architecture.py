@@ -28,6 +28,7 @@ LAYERS: dict[str, int] = {
     "models": 2,
     "crisis": 3,
     "evaluate": 4, "sweep": 4, "sensitivity": 4, "whatif": 4, "simulate": 4, "backtest": 4,
+    "deals": 4,
     "api": 5,
     "cli": 6, "report": 6, "htmlreport": 6, "web": 6, "schemas": 6, "__init__": 6,
     "__main__": 6,

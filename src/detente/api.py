@@ -30,12 +30,15 @@ if TYPE_CHECKING:
     from detente.backtest.scenarios import ScenarioBacktest
     from detente.crisis.analysis import CrisisResult
     from detente.crisis.curve import OfferCurve
+    from detente.crisis.game_export import CrisisGame
+    from detente.deals import DealsResult
     from detente.simulate import SimulationResult
     from detente.whatif import WhatIfResult
     from detente.whatif.search import Progress
 
 __all__ = ["ForecastReport", "backtest_icb", "backtest_scenarios", "convert", "crisis_analysis",
-           "forecast", "load", "make_config", "offer_curve", "simulate", "versions", "whatif"]
+           "deals", "forecast", "game", "load", "make_config", "offer_curve", "simulate",
+           "versions", "whatif"]
 
 
 class ForecastReport(BaseModel):
@@ -145,6 +148,34 @@ def crisis_analysis(scenario: Scenario | str | Path | None = None, *,
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
     return analyse(scenario, offer=offer, levers=levers, model=model, draws=draws, seed=seed)
+
+
+def deals(scenario: Scenario | str | Path | None = None, *, rounds: int = 1,
+          rate: str = "equal", draws: int = 10_000, seed: int = 0) -> DealsResult:
+    """Package deals (``detente deals``): the exchanges the exchange model carries out in its
+    first ``rounds`` rounds, each in words, the package of issue outcomes they produce, and
+    P(war) at that package and without trades. See :mod:`detente.deals` and
+    ``docs/models/exchange.md``."""
+    from detente.deals import find_deals
+
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    if rate not in ("equal", "nash"):
+        raise ModelInputError(f"rate must be 'equal' or 'nash', not {rate!r}")
+    return find_deals(scenario, rounds=rounds, rate="nash" if rate == "nash" else "equal",
+                      draws=draws, seed=seed)
+
+
+def game(scenario: Scenario | str | Path | None = None, *, kind: str = "deterrence",
+         settings: Mapping[str, float] | None = None) -> CrisisGame:
+    """A scenario's crisis game (``deterrence`` or ``sanctions``) at its point values, with
+    detente's closed-form equilibrium and the game in Gambit's ``.efg`` format
+    (``detente game``). ``settings`` override parameters by name. See ``docs/games.md``."""
+    from detente.crisis.game_export import crisis_game
+
+    if not isinstance(scenario, Scenario):
+        scenario = load(scenario)
+    return crisis_game(scenario, kind, settings)
 
 
 def offer_curve(scenario: Scenario | str | Path | None = None, *,

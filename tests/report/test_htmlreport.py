@@ -19,7 +19,7 @@ from detente.scenario.errors import format_path
 
 DATA = Path(__file__).parents[1] / "data"
 SMALL = ReportOptions(draws=1_000, whatif_draws=200, whatif_effort=0.2,
-                      sensitivity_trajectories=4, curve_points=11)
+                      sensitivity_trajectories=4, curve_points=11, simulate_runs=300)
 runner = CliRunner()
 
 
@@ -42,14 +42,16 @@ def test_report_is_self_contained(ukraine: tuple[ReportContent, str]) -> None:
 def test_every_figure_is_present(ukraine: tuple[ReportContent, str]) -> None:
     content, html = ukraine
     for section in ("answer", "negotiation", "offer-line", "why", "levers", "sensitivity",
-                    "evidence", "provenance", "glossary"):
+                    "escalation", "reliability", "evidence", "provenance", "glossary"):
         assert f'<section id="{section}">' in html
     dynamic = [r.model for r in content.forecast.results if r.rounds >= 2]
     assert dynamic  # eum and smp run rounds on this scenario
     for model in dynamic:
         assert f"Positions by round: {model}" in html
     # forecasts + rounds per dynamic model + range + risk + mechanisms + frontier + ranking
-    assert html.count("<svg") == 1 + len(dynamic) + 5
+    # + P(war by week) + reliability curve
+    assert html.count("<svg") == 1 + len(dynamic) + 7
+    assert [e.key for e in content.extras] == ["escalation", "reliability"]
 
 
 def test_the_answer_comes_first_in_plain_words(ukraine: tuple[ReportContent, str]) -> None:
@@ -107,7 +109,7 @@ def test_scenario_text_is_escaped(tmp_path: Path) -> None:
     path = tmp_path / "evil.yaml"
     path.write_text(yaml.safe_dump(data))
     html = render(build(path, ReportOptions(draws=500, whatif=False, sensitivity=False,
-                                            curve_points=5)))
+                                            curve_points=5, simulate=False, backtest=False)))
     assert "<script>" not in html and "<b>Challenger" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in html
 
@@ -122,7 +124,8 @@ def test_negotiation_only_scenario_leaves_crisis_sections_out() -> None:
 def test_cli_writes_the_report(tmp_path: Path) -> None:
     target = tmp_path / "r.html"
     out = runner.invoke(app, ["report", str(DATA / "whatif-toy.yaml"), "-o", str(target),
-                              "--draws", "500", "--no-whatif", "--no-sensitivity"])
+                              "--draws", "500", "--no-whatif", "--no-sensitivity",
+                              "--no-simulate", "--no-backtest"])
     assert out.exit_code == 0, out.output
     assert target.read_text().startswith("<!DOCTYPE html>")
 

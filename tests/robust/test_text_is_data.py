@@ -107,8 +107,6 @@ def test_last_resort_handler_prints_any_exception_text(cli: CLI,
     assert "\x1b" not in run.err
 
 
-@pytest.mark.skip(reason="fails on main since 0b0a834: cli/serve_cmd.py:32 prints rich markup "
-                  "('[yellow]warning:[/]'); owner: issue #11 (detente serve)")
 def test_no_rich_markup_in_terminal_code() -> None:
     """The consoles print strings literally, so markup in the code would show as brackets:
     styling is given with ``rich.text.Text`` instead. This catches a ``"[dim]..."`` added

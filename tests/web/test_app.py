@@ -176,3 +176,12 @@ def test_bad_run_settings_are_clear(client: TestClient) -> None:
     assert page.status_code == 400 and "between 100 and" in page.text
     assert client.post("/s/ukraine-2022/run/nothing",
                        data={"csrf": token(client)}).status_code == 404
+
+
+def test_simulate_job_stores_p_war_by_week(client: TestClient) -> None:
+    run = wait_for_run(client, client.post(
+        "/s/ukraine-2022/run/simulate", data={"csrf": token(client), "draws": "200"},
+        follow_redirects=False))
+    result = client.get(f"/runs/{run}/result.json").json()
+    expected = api.simulate("ukraine-2022", runs=200, seed=0)
+    assert result["p_war_by_week"] == expected.p_war_by_week

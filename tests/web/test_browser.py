@@ -47,7 +47,8 @@ def test_report_renders_offline_without_errors(browser: Any, tmp_path: Path,
                                                screenshots: Path) -> None:
     path = report("ukraine-2022", tmp_path / "report.html",
                   ReportOptions(draws=1_000, whatif_draws=200, whatif_effort=0.2,
-                                sensitivity_trajectories=4, curve_points=11))
+                                sensitivity_trajectories=4, curve_points=11,
+                                simulate_runs=300))
     _open_offline(browser, path, screenshots / "report.png")
 
 

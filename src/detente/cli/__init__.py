@@ -12,7 +12,9 @@ from detente import __version__
 from detente.cli import (
     backtest_cmd,
     crisis_cmd,
+    deals_cmd,
     forecast_cmd,
+    game_cmd,
     report_cmd,
     scenario_cmds,
     sensitivity_cmd,
@@ -53,6 +55,8 @@ app.command()(scenario_cmds.validate)
 app.command()(scenario_cmds.convert)
 app.command()(forecast_cmd.forecast)
 app.command()(crisis_cmd.crisis)
+app.command()(deals_cmd.deals)
+app.command()(game_cmd.game)
 app.command()(sensitivity_cmd.sensitivity)
 app.command()(whatif_cmd.whatif)
 app.command()(simulate_cmd.simulate)

@@ -90,7 +90,8 @@ ForceOpt = Annotated[bool, typer.Option(
 SeedOpt = Annotated[int, typer.Option(
     "--seed", help="Seed of the random generator (stored with the result).", min=0)]
 # The analyses that hold every draw in memory at once (crisis, whatif, report) take at most
-# this many: about 1 GB at the peak for the built-in scenarios (benchmarks/robust_inputs.py).
+# this many: crisis on ukraine-2022 peaked at 643 MiB (125 s), on the whatif toy at 465 MiB
+# (benchmarks/bench_hostile_inputs.py --draws).
 # More draws stream through `detente sweep` in chunks of bounded memory.
 MAX_DRAWS_IN_MEMORY = 200_000
 ScenarioArg = Annotated[str | None, typer.Argument(

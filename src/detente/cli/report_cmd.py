@@ -46,6 +46,11 @@ def report(
     trajectories: Annotated[int, typer.Option(
         "--trajectories", help="Morris trajectories of the sensitivity ranking.", min=2,
         max=10_000)] = 40,
+    no_simulate: Annotated[bool, typer.Option(
+        "--no-simulate", help="Leave out P(war by week) from the escalation simulation.")
+        ] = False,
+    no_backtest: Annotated[bool, typer.Option(
+        "--no-backtest", help="Leave out the backtest's reliability curve.")] = False,
     seed: SeedOpt = 0,
     force: ForceOpt = False,
 ) -> None:
@@ -61,7 +66,8 @@ def report(
     check_output(output, force=force, protect=[scenario])
     options = ReportOptions(seed=seed, draws=draws, whatif=not no_whatif,
                             whatif_draws=whatif_draws, sensitivity=not no_sensitivity,
-                            sensitivity_trajectories=trajectories)
+                            sensitivity_trajectories=trajectories, simulate=not no_simulate,
+                            backtest=not no_backtest)
     with user_errors(), err_console.status("running the analyses") as status:
         try:
             content = build(scenario, options,

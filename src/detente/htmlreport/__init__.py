@@ -14,13 +14,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from detente.htmlreport.content import (
-    ExtraFigure,
     Progress,
     ReportContent,
     ReportOptions,
     build,
     scenario_hash,
 )
+from detente.htmlreport.extras import ExtraFigure
 from detente.htmlreport.render import evidence_rows, input_labels, render, write
 from detente.scenario import Scenario
 

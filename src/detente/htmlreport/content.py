@@ -20,6 +20,8 @@ from detente.api import ForecastReport, crisis_analysis, forecast, offer_curve, 
 from detente.api import whatif as whatif_search
 from detente.crisis.analysis import CrisisResult
 from detente.crisis.curve import OfferCurve
+from detente.htmlreport.extras import ExtraFigure, reliability_figure, simulation_figure
+from detente.models.base import ModelInputError
 from detente.sampling import uncertain_inputs
 from detente.scenario import Scenario, load
 from detente.sensitivity import SensitivityResult
@@ -47,21 +49,9 @@ class ReportOptions(BaseModel):
     whatif_effort: float = 0.5
     sensitivity: bool = True
     sensitivity_trajectories: int = 40
-
-
-class ExtraFigure(BaseModel):
-    """A line figure an analysis beyond the core ones contributes (P(war) by week from a
-    simulation, a backtest's reliability curve): one or more series with optional bands."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    key: str
-    title: str
-    caption: str
-    x_label: str
-    y_label: str
-    series: list[dict[str, Any]]  # {"label", "x", "y", optional "low", "high"}
-    diagonal: bool = False  # draw y = x (a reliability curve's perfect calibration)
+    simulate: bool = True
+    simulate_runs: int = 2_000
+    backtest: bool = True
 
 
 class ReportContent(BaseModel):
@@ -123,6 +113,22 @@ def build(scenario: Scenario | str | Path | None = None,
             skipped["whatif"] = "not run (--no-whatif)"
         else:
             skipped["whatif"] = "the scenario has no levers"
+    extras: list[ExtraFigure] = []
+    if s.crisis is not None and opts.simulate:
+        say("simulate")
+        try:
+            extras.append(_simulation(s, opts))
+        except ModelInputError as exc:  # a crisis the simulation cannot play: say why
+            skipped["simulate"] = str(exc)
+    elif s.crisis is not None:
+        skipped["simulate"] = "not run (--no-simulate)"
+    if opts.backtest and s.crisis is not None:
+        say("backtest")
+        figure = _reliability(opts)
+        if figure is not None:
+            extras.append(figure)
+    elif s.crisis is not None:
+        skipped["backtest"] = "not run (--no-backtest)"
     if opts.sensitivity and not uncertain_inputs(s):
         skipped["sensitivity"] = "the scenario has no uncertain inputs"
     elif opts.sensitivity:
@@ -132,7 +138,23 @@ def build(scenario: Scenario | str | Path | None = None,
         skipped["sensitivity"] = "not run (--no-sensitivity)"
     return ReportContent(scenario=s, scenario_hash=scenario_hash(s), options=opts,
                          versions=versions("matplotlib", "jinja2", "SALib"), forecast=report,
-                         skipped=skipped, **content)
+                         skipped=skipped, extras=extras, **content)
+
+
+def _simulation(s: Scenario, opts: ReportOptions) -> ExtraFigure:
+    """P(war by week) from the escalation simulation (``detente simulate``)."""
+    from detente.api import simulate
+
+    return simulation_figure(simulate(s, runs=opts.simulate_runs, seed=opts.seed,
+                                      model=opts.offer_model))
+
+
+def _reliability(opts: ReportOptions) -> ExtraFigure | None:
+    """The ICB backtest's reliability curve for the crisis model (``detente backtest icb``);
+    it scores the model on history, so it is the same for every scenario."""
+    from detente.api import backtest_icb
+
+    return reliability_figure(backtest_icb(seed=opts.seed))
 
 
 def _sensitivity(s: Scenario, opts: ReportOptions) -> SensitivityResult:

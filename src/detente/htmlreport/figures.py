@@ -15,7 +15,7 @@ from typing import Any
 from detente.api import ForecastReport
 from detente.crisis.analysis import CrisisResult
 from detente.crisis.curve import OfferCurve
-from detente.htmlreport.content import ExtraFigure
+from detente.htmlreport.extras import ExtraFigure
 from detente.scenario import Scenario
 from detente.sensitivity import SensitivityResult
 from detente.whatif.result import WhatIfResult

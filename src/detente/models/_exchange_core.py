@@ -231,7 +231,10 @@ def calculate(pb: Problem, ex: Exchange) -> None:
         return
     _check_outcome(pb, ex, i, j)
     _check_outcome(pb, ex, j, i)
-    ex.valid = _move_ok(i) and _move_ok(j)
+    # under the Nash rate a shortened move can leave one trader worse off (the partner's
+    # reply is capped by its earlier bound); nobody agrees to that, so it is no exchange.
+    # Under the equal rate the gains stay equal and this never binds.
+    ex.valid = _move_ok(i) and _move_ok(j) and min(ex.gains) >= MIN_GAIN
 
 
 def _score(pb: Problem, ex: Exchange, dp: float, dq: float) -> None:
@@ -278,7 +281,10 @@ def _check_outcome(pb: Problem, ex: Exchange, side: Side, partner: Side) -> None
     got = _rate(pb, side, partner) * shift
     partner_move = abs(_vote_shift(pb, partner, got))
     if pb.rate == "nash":
-        partner_move = min(partner_move, abs(partner.target - partner.x))
+        # the Nash rate is not reciprocal: the partner's best reply to the shorter shift may
+        # exceed the move it already had, which its own outcome check bounded; the product
+        # of gains is concave in its shift, so the bound is the constrained optimum
+        partner_move = min(partner_move, abs(partner.target - partner.x), abs(partner.move))
         got = _outcome_shift(pb, partner, partner_move)
     _set(partner, partner_move, partner.target)
     _set(side, move, side.target)

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from detente.scenario.values import Evidence, Text
+from detente.scenario.values import Evidence, Text, as_date
 
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
 Path = tuple[str | int, ...]
@@ -77,7 +77,7 @@ def history_cross_check(data: Any, actors: list[str], sources: list[str],
     if not isinstance(data, list):
         return problems
     previous: dt.date | None = None
-    limit = _date(as_of)
+    limit = as_date(as_of)
     for i, item in enumerate(data):
         if not isinstance(item, dict):
             continue
@@ -88,7 +88,7 @@ def history_cross_check(data: Any, actors: list[str], sources: list[str],
                                               f"(moves: {', '.join(MOVES)})"))
         if isinstance(actor, str):
             problems += _actor_problems(root, actor, move, actors, challenger, defenders)
-        when = _date(item.get("date"))
+        when = as_date(item.get("date"))
         if when is not None:
             if previous is not None and when < previous:
                 problems.append(((*root, "date"), f"{when} is earlier than the move before "
@@ -126,13 +126,3 @@ def _actor_problems(root: Path, actor: str, move: Any, actors: list[str],
                                   f"({', '.join(defenders)}), not of the challenger")]
     return []
 
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None

@@ -19,7 +19,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from detente.scenario.values import Evidence, Text
+from detente.scenario.values import Evidence, Text, as_date
 
 Path = tuple[str | int, ...]
 
@@ -44,7 +44,7 @@ def outcome_cross_check(outcome: Any, as_of: Any, sources: list[str]) -> list[tu
     problems: list[tuple[Path, str]] = []
     if not isinstance(outcome, dict):
         return problems
-    date, start = _date(outcome.get("date")), _date(as_of)
+    date, start = as_date(outcome.get("date")), as_date(as_of)
     if date is not None and start is not None and date <= start:
         problems.append((("outcome", "date"),
                          f"the outcome ({date}) must come after the scenario's as_of date "
@@ -58,13 +58,3 @@ def outcome_cross_check(outcome: Any, as_of: Any, sources: list[str]) -> list[tu
                              f"{', '.join(sources) or 'none'})"))
     return problems
 
-
-def _date(value: Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value)
-        except ValueError:
-            return None
-    return None

@@ -24,6 +24,7 @@ Sampling always goes through an explicit :class:`numpy.random.Generator`.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import warnings
 from typing import Annotated, Any
@@ -301,3 +302,15 @@ class Quantity(_Frozen):
 def point(value: float) -> Quantity:
     """A bare point quantity (no evidence)."""
     return Quantity(value=value)
+
+
+def as_date(value: Any) -> dt.date | None:
+    """A scenario date (a YAML date or an ISO 8601 string) as a date; None when it is neither."""
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            return None
+    return None

@@ -15,10 +15,10 @@ __all__ = ["KINDS", "LIMITS", "make_task"]
 
 Report = Callable[[str, float | None], None]
 
-KINDS = ("crisis", "forecast", "whatif", "sweep", "report")
+KINDS = ("crisis", "forecast", "whatif", "simulate", "sweep", "report")
 #: The most draws the app lets a request ask for, per kind (the page says so).
-LIMITS = {"crisis": 200_000, "forecast": 0, "whatif": 20_000, "sweep": 100_000,
-          "report": 50_000}
+LIMITS = {"crisis": 200_000, "forecast": 0, "whatif": 20_000, "simulate": 50_000,
+          "sweep": 100_000, "report": 50_000}
 
 
 def make_task(kind: str, scenario: Scenario, settings: dict[str, Any], db: Path) -> Task:
@@ -52,6 +52,14 @@ def make_task(kind: str, scenario: Scenario, settings: dict[str, Any], db: Path)
                        effort=0.5, sobol_samples=0, progress=step)
         return Outcome(r.headline, r.to_json())
 
+    def simulate(report: Report) -> Outcome:
+        from detente import api
+
+        report(f"escalation over time: {draws:,} simulated crises", None)
+        r = api.simulate(scenario, runs=draws, seed=seed)
+        return Outcome(r.headline or f"P(war by week {r.weeks}) = {r.p_war_by_week[-1]:.2f}",
+                       r.to_json())
+
     def sweep(report: Report) -> Outcome:
         from detente.sweep import run_sweep
 
@@ -70,9 +78,11 @@ def make_task(kind: str, scenario: Scenario, settings: dict[str, Any], db: Path)
     def report_html(report: Report) -> Outcome:
         from detente.htmlreport import ReportOptions, build, render
 
-        steps = ["forecast", "crisis", "offer curve", "whatif", "sensitivity"]
+        steps = ["forecast", "crisis", "offer curve", "whatif", "simulate", "backtest",
+                 "sensitivity"]
         options = ReportOptions(seed=seed, draws=draws, whatif=bool(settings.get("whatif")),
-                                whatif_draws=500, sensitivity_trajectories=10)
+                                whatif_draws=500, sensitivity_trajectories=10,
+                                simulate_runs=500)
         content = build(scenario, options, progress=lambda s: report(
             f"report: {s}", steps.index(s) / len(steps) if s in steps else None))
         report("report: drawing the figures", 0.95)
@@ -80,5 +90,5 @@ def make_task(kind: str, scenario: Scenario, settings: dict[str, Any], db: Path)
         headline = content.crisis.headline if content.crisis else "negotiation forecasts"
         return Outcome(f"report: {headline}", content.to_json(), report_html=html)
 
-    return {"crisis": crisis, "forecast": forecast, "whatif": whatif, "sweep": sweep,
-            "report": report_html}[kind]
+    return {"crisis": crisis, "forecast": forecast, "whatif": whatif, "simulate": simulate,
+            "sweep": sweep, "report": report_html}[kind]

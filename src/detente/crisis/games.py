@@ -1,0 +1,160 @@
+"""The crisis games as extensive-form game trees, written in Gambit's ``.efg`` format so that
+an outside solver can check detente's closed forms (``detente game``, ``docs/games.md``).
+
+Format: Gambit's extensive-form file, version 2 (R: real payoffs), as documented in the
+Gambit manual, "Game representation formats" (https://gambitproject.readthedocs.io): a header
+``EFG 2 R "title" { "player 1" "player 2" }``, a comment string, then the nodes in preorder:
+``c "label" infoset "name" { "action" prob ... } outcome`` for chance (probabilities written
+as exact rationals, ``3/10``, since Gambit requires them to sum to exactly one), ``p "label" player
+infoset "name" { "action" ... } outcome`` for a player's move, ``t "label" outcome "name" {
+payoffs }`` for a terminal node. Nodes of one player that share an information-set number are
+one information set (the player cannot tell them apart).
+
+Games:
+
+* :func:`deterrence_game`: :func:`detente.crisis.deterrence.deterrence` (Morrow 1994, ch. 8):
+  chance picks a resolved (``q``) or irresolute defender; the challenger, not knowing which,
+  challenges or not; the defender resists or concedes; a resisted challenger fights.
+* :func:`sanctions_game`: :func:`detente.crisis.sanctions.sanctions_complete_information`
+  (Lacy and Niou 2004): threat, acquiescence or defiance, imposition or backing down, giving in
+  or enduring.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+
+#: the defender's payoffs in the deterrence game, which the closed form leaves open: it needs
+#: only that the resolved type prefers fighting to conceding and the irresolute type the
+#: reverse (Morrow 1994, ch. 8); status quo 0, conceding -1
+DEFENDER_STATUS_QUO = 0.0
+DEFENDER_CONCEDES = -1.0
+DEFENDER_WAR = {"resolved": -0.5, "irresolute": -1.5}
+
+
+@dataclass(frozen=True)
+class Terminal:
+    label: str
+    payoffs: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Move:
+    """A decision node: ``player`` 1.. moves, or chance (``player`` 0, with ``probs``)."""
+
+    label: str
+    player: int
+    infoset: int
+    actions: tuple[str, ...]
+    children: tuple[Move | Terminal, ...]
+    probs: tuple[float, ...] = ()
+    infoset_name: str = ""
+
+
+@dataclass(frozen=True)
+class GameTree:
+    title: str
+    players: tuple[str, ...]
+    root: Move | Terminal
+    comment: str = ""
+
+
+def _q(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _num(x: float) -> str:
+    return repr(float(x))
+
+
+def _chance(probs: tuple[float, ...]) -> list[str]:
+    """Chance probabilities as exact rationals that sum to exactly one, as Gambit requires
+    (the last is one minus the others)."""
+    parts = [Fraction(p).limit_denominator(10**9) for p in probs[:-1]]
+    parts.append(1 - sum(parts, Fraction(0)))
+    if any(p < 0 for p in parts):
+        raise ValueError(f"chance probabilities {probs} are not a distribution")
+    return [f"{p.numerator}/{p.denominator}" for p in parts]
+
+
+def to_efg(game: GameTree) -> str:
+    """The game as the text of a Gambit ``.efg`` file (version 2, real payoffs)."""
+    lines = [f"EFG 2 R {_q(game.title)} {{ {' '.join(_q(p) for p in game.players)} }}",
+             _q(game.comment), ""]
+    outcome = 0
+
+    def visit(node: Move | Terminal) -> None:
+        nonlocal outcome
+        if isinstance(node, Terminal):
+            outcome += 1
+            pay = ", ".join(_num(v) for v in node.payoffs)
+            lines.append(f"t {_q(node.label)} {outcome} {_q(node.label)} {{ {pay} }}")
+            return
+        if node.player == 0:
+            acts = " ".join(f"{_q(a)} {p}" for a, p in zip(node.actions, _chance(node.probs),
+                                                             strict=True))
+            lines.append(f"c {_q(node.label)} {node.infoset} {_q(node.infoset_name)} "
+                         f"{{ {acts} }} 0")
+        else:
+            acts = " ".join(_q(a) for a in node.actions)
+            lines.append(f"p {_q(node.label)} {node.player} {node.infoset} "
+                         f"{_q(node.infoset_name)} {{ {acts} }} 0")
+        for child in node.children:
+            visit(child)
+
+    visit(game.root)
+    return "\n".join(lines) + "\n"
+
+
+def deterrence_game(p_resolved: float, *, win: float = 1.0, status_quo: float = 0.0,
+                    war: float = -0.5) -> GameTree:
+    """The deterrence game of :func:`detente.crisis.deterrence.deterrence` (a resisted
+    challenger fights), players challenger (1) and defender (2)."""
+    if not 0.0 <= p_resolved <= 1.0:
+        raise ValueError(f"p_resolved must be in [0, 1], not {p_resolved}")
+
+    def branch(kind: str, infoset: int) -> Move:
+        resist = Terminal(f"war ({kind})", (war, DEFENDER_WAR[kind]))
+        concede = Terminal(f"defender concedes ({kind})", (win, DEFENDER_CONCEDES))
+        return Move(f"{kind} defender challenged", 2, infoset, ("resist", "concede"),
+                    (resist, concede), infoset_name=kind)
+
+    def challenger(kind: str, infoset: int) -> Move:
+        stay = Terminal(f"status quo ({kind})", (status_quo, DEFENDER_STATUS_QUO))
+        return Move(f"challenger ({kind} defender)", 1, 1, ("challenge", "status quo"),
+                    (branch(kind, infoset), stay), infoset_name="challenge?")
+
+    root = Move("nature", 0, 1, ("resolved", "irresolute"),
+                (challenger("resolved", 1), challenger("irresolute", 2)),
+                probs=(p_resolved, 1.0 - p_resolved), infoset_name="defender's type")
+    return GameTree("deterrence (Morrow 1994, ch. 8)", ("challenger", "defender"), root,
+                    f"p_resolved={p_resolved!r} win={win!r} status_quo={status_quo!r} "
+                    f"war={war!r}; written by detente")
+
+
+def sanctions_game(stake_sender: float, cost_sender: float, audience_cost: float,
+                   cost_compliance: float, cost_target: float, *,
+                   interim_share: float = 0.25) -> GameTree:
+    """The sanctions threat game of :func:`detente.crisis.sanctions.sanctions_complete_information`
+    with its payoffs (module docstring there), players sender (1) and target (2)."""
+    v_s, c_s, a, v_t, c_t, lam = (stake_sender, cost_sender, audience_cost, cost_compliance,
+                                  cost_target, interim_share)
+    gives_in = Terminal("target gives in after imposition (TIES 7)",
+                        (v_s - c_s, -v_t - lam * c_t))
+    endures = Terminal("stalemate after imposition (TIES 9)", (-c_s, -c_t))
+    imposed = Move("sanctions imposed", 2, 2, ("give in", "endure"), (gives_in, endures),
+                   infoset_name="imposed")
+    backs_down = Terminal("sender backs down (TIES 3)", (-a, 0.0))
+    defied = Move("target defied", 1, 2, ("impose", "back down"), (imposed, backs_down),
+                  infoset_name="defied")
+    acquiesces = Terminal("target acquiesces to the threat (TIES 2)", (v_s, -v_t))
+    threatened = Move("threat made", 2, 1, ("acquiesce", "defy"), (acquiesces, defied),
+                      infoset_name="threatened")
+    none = Terminal("no threat", (0.0, 0.0))
+    root = Move("sender", 1, 1, ("threaten", "no threat"), (threatened, none),
+                infoset_name="threaten?")
+    return GameTree("sanctions threat (Lacy and Niou 2004)", ("sender", "target"), root,
+                    f"stake_sender={v_s!r} cost_sender={c_s!r} audience_cost={a!r} "
+                    f"cost_compliance={v_t!r} cost_target={c_t!r} interim_share={lam!r}; "
+                    "written by detente")
