@@ -116,7 +116,7 @@ def _take(lever: LeverArrays, rows: npt.NDArray[np.intp]) -> LeverArrays:
 #: The per-draw arrays of :class:`~detente.crisis.inputs.CrisisInputs` (everything else is
 #: the scenario's structure, the same in every draw).
 PER_DRAW = ("position", "weight", "defender_weight", "value_cw", "value_dw", "value_sq",
-            "value_start", "p_win", "p_future", "cost", "discount")
+            "value_start", "p_win", "p_future", "cost", "discount", "periods")
 
 
 def take_rows(inputs: CrisisInputs, rows: npt.NDArray[np.intp]) -> CrisisInputs:
