@@ -5,14 +5,14 @@ offer. The integrated analysis of a scenario's ``crisis:`` section
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from detente import api
+from detente.cli.choices import MODEL_NAMES
 from detente.cli.common import (
     MAX_DRAWS_IN_MEMORY,
     ForceOpt,
@@ -27,10 +27,10 @@ from detente.cli.common import (
     number_pairs,
     user_errors,
 )
-from detente.crisis.analysis import CrisisResult
-from detente.models import registry
-from detente.report import header, id_lines, word_width
-from detente.scenario import Scenario, load
+
+if TYPE_CHECKING:
+    from detente.crisis.analysis import CrisisResult
+    from detente.scenario import Scenario
 
 
 def crisis(
@@ -45,7 +45,7 @@ def crisis(
         metavar="LEVER=VALUE")] = None,
     model: Annotated[str, typer.Option(
         "--model", "-m", help=f"Negotiation model whose forecast is the default offer. One of: "
-                              f"{', '.join(registry.names())}.")] = "compromise",
+                              f"{', '.join(MODEL_NAMES)}.")] = "compromise",
     draws: Annotated[int, typer.Option(
         "--draws", "-n", help="Monte Carlo draws of the uncertain inputs (held in memory: at "
                               "most 200,000; for more, `detente sweep -e crisis` streams "
@@ -61,6 +61,10 @@ def crisis(
 ) -> None:
     """Will diplomacy beat war? P(war) at the offer, who prefers war and why, the bargaining
     range, and the defending side's best offer under its uncertainty."""
+    from detente import api
+    from detente.models import registry
+    from detente.scenario import load
+
     check_output(output, force=force, protect=[scenario])
     with user_errors():
         s = load(scenario)
@@ -140,6 +144,8 @@ def _short_label(label: str) -> str:
 
 def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     """The answer first, then the tables it rests on."""
+    from detente.report import header, id_lines, word_width
+
     names = {a.id: a.name for a in s.actors}
     challenger = names[r.challenger]
     console.print(Text.assemble((r.title, "bold"),
