@@ -7,7 +7,8 @@ batch of 1,000 joint draws of ``ukraine-2022`` through ``forecast_batch``. One r
 (the models are deterministic); ``peak`` is tracemalloc's high-water mark of a second run.
 Prints only; nothing here asserts on time. Usage::
 
-    python benchmarks/bench_models.py [path/to/reference] [--skip-batch MODEL ...]
+    python benchmarks/bench_models.py [path/to/reference] [--models MODEL ...]
+                                      [--skip-batch MODEL ...]
 """
 
 from __future__ import annotations
@@ -69,6 +70,8 @@ def main() -> None:
     parser.add_argument("reference", nargs="?",
                         default=SHIPPED_REFERENCE,
                         type=Path)
+    parser.add_argument("--models", nargs="*", default=None,
+                        help="only these models (default: every registered one)")
     parser.add_argument("--skip-batch", nargs="*", default=[],
                         help="models to leave out of the 1,000-draw batch")
     args = parser.parse_args()
@@ -76,6 +79,8 @@ def main() -> None:
     batch = draw(load("ukraine-2022"), 0, 0, 1_000).arrays()
     print(f"{'model':<11} {'case':<22} {'wall':>13} {'peak':>11}")
     for info in MODELS.values():
+        if args.models is not None and info.name not in args.models:
+            continue
         for name, arrays in table.items():
             print(f"{info.name:<11} {name:<22} {run_case(info, arrays)}", flush=True)
         if info.name in args.skip_batch:

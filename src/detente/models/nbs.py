@@ -20,18 +20,20 @@ about no issue (all saliences 0) is indifferent and holds no veto. When no outco
 other actor strictly better off than the status quo, the status quo is Pareto-optimal and is
 the solution: unanimity moves nothing.
 
-Solved exactly as a smooth concave program: with e_ik ≥ |x_k − x_ik| (two linear
-constraints each), u_i is linear in (x, e), so the objective is concave and the constraints are
-linear; at the optimum e_ik = |x_k − x_ik|. A linear program (HiGHS) first finds the most
-interior point (the largest common gain t); if t ≤ 0 the status quo is returned.
+Solved as a smooth concave program: with e_ik >= |x_k - x_ik| (two linear constraints each),
+u_i is linear in (x, e), so the objective is concave and the constraints are linear; at the
+optimum e_ik = |x_k - x_ik|. A primal log-barrier method (:mod:`detente.models._nbs_batch`)
+first maximises the smallest gain over the actors; if it cannot be made positive the status quo
+is returned. It then follows the central path of the Nash product, for every draw of a batch
+at once.
 """
 
 from __future__ import annotations
 
 import numpy as np
 from pydantic import Field
-from scipy.optimize import linprog, minimize
 
+from detente.models._nbs_batch import nash_bargain_batch
 from detente.models.base import (
     FloatArray,
     ModelConfig,
@@ -45,7 +47,8 @@ from detente.models.base import (
 class Config(ModelConfig):
     """Settings of the Nash bargaining solution."""
 
-    tolerance: float = Field(1e-14, gt=0, description="Optimiser tolerance (SLSQP ftol).")
+    tolerance: float = Field(1e-14, gt=0, description="Barrier weight at which the interior-point "
+                             "path ends (the Nash log-product's accuracy, per constraint).")
 
 
 def _problem(arrays: ScenarioArrays) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray]:
@@ -65,53 +68,13 @@ def nash_bargain(arrays: ScenarioArrays, tolerance: float = 1e-14) -> tuple[Floa
     """The asymmetric Nash bargaining outcome on every issue, and why it is what it is."""
     sq = arrays.status_quo
     weight, ideal, cap, _ = _problem(arrays)
-    m, k = ideal.shape
-    if m == 0:
+    if ideal.shape[0] == 0:
         return sq.copy(), "nobody cares about any issue: the status quo stands"
-    base = (weight * np.abs(sq - ideal)).sum(axis=1)  # loss at the status quo, per actor
-    # variables z = (x_1..x_k, e_11..e_mk, t); e_ij >= |x_j - ideal_ij|
-    n_e = m * k
-    rows, rhs = [], []
-    for i in range(m):
-        for j in range(k):
-            col = k + i * k + j
-            for sign in (1.0, -1.0):  # sign*(x_j - ideal_ij) - e_ij <= 0
-                row = np.zeros(k + n_e + 1)
-                row[j], row[col] = sign, -1.0
-                rows.append(row)
-                rhs.append(sign * ideal[i, j])
-        # gain_i = base_i - sum_j w_ij e_ij >= t  ->  sum_j w_ij e_ij + t <= base_i
-        row = np.zeros(k + n_e + 1)
-        row[k + i * k: k + (i + 1) * k] = weight[i]
-        row[-1] = 1.0
-        rows.append(row)
-        rhs.append(base[i])
-    a_ub, b_ub = np.array(rows), np.array(rhs)
-    bounds = ([(lo, hi) for lo, hi in zip(arrays.lower, arrays.upper, strict=True)]
-              + [(0, None)] * n_e + [(None, None)])
-    cost = np.zeros(k + n_e + 1)
-    cost[-1] = -1.0
-    lp = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=bounds, method="highs")
-    if lp.status != 0 or lp.x[-1] <= 1e-12 * max(1.0, float(base.max())):
+    out, moves = nash_bargain_batch(weight[None], ideal[None], cap[None], sq, arrays.lower,
+                                    arrays.upper, tolerance=tolerance)
+    if not moves[0]:
         return sq.copy(), "the status quo is Pareto-optimal: no outcome all actors prefer"
-
-    def gains(z: FloatArray) -> FloatArray:
-        return np.asarray(base - (weight * z[k:].reshape(m, k)).sum(axis=1))
-
-    def objective(z: FloatArray) -> tuple[float, FloatArray]:
-        g = np.maximum(gains(z), 1e-300)
-        grad = np.zeros_like(z)
-        grad[k:] = ((cap / g)[:, None] * weight).ravel()
-        return float(-(cap * np.log(g)).sum()), grad
-
-    # from the most interior point, drop t and maximise the Nash product
-    a_x = a_ub[:, :-1]
-    z0 = lp.x[:-1].copy()
-    cons = [{"type": "ineq", "fun": lambda z: b_ub - a_x @ z, "jac": lambda z: -a_x}]
-    res = minimize(objective, z0, jac=True, method="SLSQP", bounds=bounds[:-1],
-                   constraints=cons, options={"ftol": tolerance, "maxiter": 1000})
-    best = res.x if res.success and (gains(res.x) > 0).all() else z0
-    return np.asarray(best[:k], dtype=float), "Nash product maximised"
+    return np.asarray(out[0], dtype=float), "Nash product maximised"
 
 
 def solve(arrays: ScenarioArrays, config: Config, rng: np.random.Generator) -> Solution:
@@ -124,9 +87,13 @@ def solve(arrays: ScenarioArrays, config: Config, rng: np.random.Generator) -> S
 
 def forecast_batch(arrays: ScenarioArrays, config: Config, rng: np.random.Generator
                    ) -> FloatArray:
-    # one convex program per draw: there is no closed form to vectorise
-    return np.stack([nash_bargain(arrays.draw(b), config.tolerance)[0]
-                     for b in range(arrays.capability.shape[0])])
+    """Every draw's Nash bargaining outcome, solved together (no loop over draws)."""
+    _problem(arrays.draw(0) if arrays.batched else arrays)  # the status-quo check
+    span = arrays.upper - arrays.lower
+    out, _ = nash_bargain_batch(arrays.salience / span, arrays.position, arrays.capability,
+                                arrays.status_quo, arrays.lower, arrays.upper,
+                                tolerance=config.tolerance)
+    return out
 
 
 INFO = ModelInfo(
