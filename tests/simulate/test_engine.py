@@ -52,7 +52,9 @@ def _points(data: Any) -> Any:
 
 
 def test_without_private_information_beliefs_never_move(ukraine: Any) -> None:
-    certain = validate(_points(ukraine.to_data()), None, "points")
+    data = ukraine.to_data()
+    data.pop("correlations", None)  # rank correlations between point values mean nothing
+    certain = validate(_points(data), None, "points")
     rec = simulate_record(certain, load_catalogue(), seed=0, start=0, stop=50, weeks=6,
                           types=16)
     seen = np.isfinite(rec.shift)

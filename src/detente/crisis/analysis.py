@@ -68,6 +68,7 @@ from detente.crisis.offers import (
     bargaining_ranges,
     optimal_offer,
     resolve_offer,
+    table_offer,
 )
 from detente.crisis.result import (
     CrisisResult,
@@ -75,6 +76,7 @@ from detente.crisis.result import (
     LeverReport,
     MechanismShare,
     OfferAssessment,
+    OfferOnTable,
     OptimalOffer,
     PartyPreference,
     RangeReport,
@@ -89,6 +91,8 @@ from detente.crisis.war_values import (
     p_war_batch,
     war_decisions,
 )
+from detente.models import registry
+from detente.models.base import ModelInputError, run_model
 from detente.provenance import versions
 from detente.sampling import Draws, draw
 from detente.scenario.schema import Scenario
@@ -135,9 +139,12 @@ __all__ = [
 
 def analyse(scenario: Scenario, *, offer: Mapping[str, float] | None = None,
             levers: Mapping[str, float] | None = None, model: str = "compromise",
-            draws: int = 10_000, seed: int = 0) -> CrisisResult:
+            draws: int = 10_000, seed: int = 0, offer_id: str | None = None) -> CrisisResult:
     """Run the integrated analysis (see the module docstring); the API's
-    :func:`detente.crisis_analysis` and ``detente crisis`` call this."""
+    :func:`detente.crisis_analysis` and ``detente crisis`` call this. The offer analysed is
+    the offer on the table (``offer_id``, by default the latest the scenario lists), with
+    ``offer`` and concession ``levers`` overriding it issue by issue; without listed offers,
+    ``model``'s forecast."""
     if scenario.crisis is None:
         raise CrisisInputError(f"scenario {scenario.id!r} has no crisis: section, so there is "
                                "no war to weigh against diplomacy; add one "
@@ -147,7 +154,10 @@ def analyse(scenario: Scenario, *, offer: Mapping[str, float] | None = None,
     sample = draw(scenario, seed, 0, draws)
     inputs = crisis_inputs(sample)
     proposed, sources, settings, setting_sources = resolve_offer(
-        scenario, inputs, model, seed, offer, levers)
+        scenario, inputs, model, seed, offer, levers, offer_id=offer_id)
+    on_table = table_offer(scenario, offer_id)
+    if on_table is not None and f"offer {on_table.id}" not in sources:
+        on_table = None
     applied_offer = snap(inputs, proposed.reshape(1, -1))[0]
     ranges = bargaining_ranges(inputs, settings)
     best = optimal_offer(inputs, settings, ranges=ranges)
@@ -190,12 +200,16 @@ def analyse(scenario: Scenario, *, offer: Mapping[str, float] | None = None,
     p_commitment = float(war_decisions(inputs, lever_levels(inputs.levers, settings.reshape(1, -1)),
                                    applied_offer.reshape(1, -1)).commitment.mean())
     notes = _notes(scenario, inputs, proposed, applied_offer, ranges, sample)
-    references = _references(scenario, inputs, settings, applied_offer, best)
+    references = _references(scenario, inputs, settings, applied_offer, best, seed)
     result = CrisisResult(
         scenario=scenario.id, title=scenario.title, seed=seed, draws=draws, model=model,
         versions=versions(), challenger=scenario.crisis.challenger,
         defenders=list(scenario.crisis.defenders),
-        defender_weights=scenario.crisis.defender_weights, offer=offer_rows, levers=lever_rows,
+        defender_weights=scenario.crisis.defender_weights, offer=offer_rows,
+        offer_on_table=None if on_table is None else OfferOnTable(
+            id=on_table.id, name=on_table.name, who=list(on_table.who),
+            date=on_table.date.isoformat()),
+        levers=lever_rows,
         range=range_report, p_war=at_offer.p_war, p_war_interval=at_offer.p_war_interval,
         p_war_structural=at_offer.p_war_structural, parties=at_offer.parties,
         mechanisms=at_offer.mechanisms, assessment=at_offer, optimal=optimal,
@@ -205,34 +219,64 @@ def analyse(scenario: Scenario, *, offer: Mapping[str, float] | None = None,
 
 
 def _references(scenario: Scenario, inputs: CrisisInputs, settings: FloatArray,
-                offer: FloatArray, best: Optimum) -> list[ReferenceOffer]:
-    rows: list[tuple[str, float | None, FloatArray]] = []
+                offer: FloatArray, best: Optimum, seed: int) -> list[ReferenceOffer]:
+    """P(war) at every reference point (see :class:`ReferenceOffer` for the kinds), all on the
+    same draws and levers as the offer analysed."""
+    names = {a.id: a.name for a in scenario.actors}
+    ids = scenario.issue_ids
+    rows: list[tuple[str, str, float | None, FloatArray]] = []
+
+    def add(label: str, kind: str, t: float | None, x: FloatArray) -> None:
+        rows.append((label, kind, t, snap(inputs, np.asarray(x, dtype=np.float64)
+                                          .reshape(1, -1))[0]))
+
+    def on_line(t: float) -> FloatArray:
+        return np.asarray(feasible(inputs, line(inputs, np.array([t])))[0])
+
     if all(i.status_quo is not None for i in scenario.issues):
-        sq = np.array([i.status_quo.point for i in scenario.issues if i.status_quo is not None])
-        rows.append(("status quo", None, snap(inputs, sq.reshape(1, -1))[0]))
-    rows.append(("defending side's own terms (t = 0)", 0.0,
-                 snap(inputs, feasible(inputs, line(inputs, np.array([0.0]))))[0]))
+        add("status quo", "status quo", None,
+            np.array([i.status_quo.point for i in scenario.issues if i.status_quo]))
+    made = []
+    for o in scenario.offers:
+        who = ", ".join(names.get(w, w) for w in o.who)
+        add(f"offer made: {o.id} ({who}, {o.date.isoformat()})", "offer made", None,
+            np.array([o.terms[i].point for i in ids]))
+        made.append(rows[-1][3])
+    for pid in inputs.party_ids:
+        actor = scenario.actor(pid)
+        add(f"{actor.name}'s terms", "terms", None,
+            np.array([actor.positions[i].point for i in ids]))
+    add("defending side's own terms (t = 0)", "terms", 0.0, on_line(0.0))
+    if not any(np.allclose(offer, x) for x in made):
+        add("the offer", "analysed", None, offer)
     window = feasible_t(inputs)
     if inputs.concessions and window is not None:
-        t_max = window[1]
-        rows.append((f"most the defenders would concede on the line (t = {t_max:.2f})", t_max,
-                     snap(inputs, feasible(inputs, line(inputs, np.array([t_max]))))[0]))
-    rows.append(("least concession for the lowest risk on the line", best.t_least_risk,
-                 snap(inputs, feasible(inputs, line(inputs, np.array([best.t_least_risk]))))[0]))
-    rows.append(("the offer", None, offer))
-    rows.append(("the defenders' optimal offer", best.t, best.offer))
-    offers = np.stack([r[2] for r in rows])
+        add(f"most the defenders would concede on the line (t = {window[1]:.2f})", "landmark",
+            window[1], on_line(window[1]))
+    add("least concession for the lowest risk on the line", "landmark", best.t_least_risk,
+        on_line(best.t_least_risk))
+    add("the defenders' optimal offer", "optimum", best.t, best.offer)
+    for model in registry.names():
+        try:
+            forecast = run_model(registry.get(model), scenario,
+                                 config=registry.make_config(model),
+                                 rng=np.random.default_rng(seed), seed=seed)
+        except ModelInputError:  # a model this scenario cannot feed (e.g. no status quo)
+            continue
+        add(f"if talks settled where {model} says (counterfactual)", "counterfactual", None,
+            np.array([forecast.forecast(i) for i in ids]))
+    offers = np.stack([r[3] for r in rows])
     levels = lever_levels(inputs.levers, settings.reshape(1, -1))
     ev = war_decisions(inputs, levels, offers)
     value = np.where(ev.war, ev.war_value_defenders, ev.value_defenders).mean(axis=1)
     return [ReferenceOffer(
-        label=label, t=t, offer={iid: float(v) for iid, v in zip(inputs.issue_ids, x,
-                                                                  strict=True)},
+        label=label, kind=kind, t=t,
+        offer={iid: float(v) for iid, v in zip(ids, x, strict=True)},
         p_war=float(ev.war[r].mean()), p_commitment=float(ev.commitment[r].mean()),
         share_challenger_prefers_war=float((ev.margin[r, :, 0] > MARGIN_TOL).mean()),
         share_defending_side_prefers_war=float((ev.margin_defenders[r] > MARGIN_TOL).mean()),
         expected_value_defenders=float(value[r]))
-        for r, (label, t, x) in enumerate(rows)]
+        for r, (label, kind, t, x) in enumerate(rows)]
 
 
 def _num(x: Any) -> float | None:

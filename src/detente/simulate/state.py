@@ -149,7 +149,7 @@ def _commitment(inputs: CrisisInputs, applied: Applied, rows: npt.NDArray[np.int
 
     p0 = tilde(applied.p_now)
     p_end = np.minimum(tilde(applied.p_future), p0)
-    p1 = p0 - (p0 - p_end) / inputs.periods
+    p1 = p0 - (p0 - p_end) / inputs.periods[sel]
     result = commitment_war_two_period(p0, p1, inputs.discount[sel], applied.cost_challenger
                                        / safe, 0.0, proposer="rising")
     return np.asarray(np.where(ok, np.asarray(result.margin, dtype=np.float64), -np.inf))
