@@ -33,7 +33,7 @@ from detente.simulate.state import (
     offer_values,
 )
 
-__all__ = ["NONE", "Game", "Setup", "prepare", "turn_key"]
+__all__ = ["NONE", "Game", "Setup", "StageInputs", "prepare", "turn_key"]
 
 NONE = -1  # no move recorded (the run had ended)
 IntArray = npt.NDArray[np.int64]
@@ -116,6 +116,24 @@ class Record:
         return cls(np.full((n, weeks), NONE), np.full((n, weeks), NONE),
                    np.full((n, weeks), np.nan), np.full((n, weeks), np.nan),
                    np.full((n, weeks), np.nan))
+
+
+@dataclass(frozen=True)
+class StageInputs:
+    """One week's stage game, per live run: each type's war ``margin`` and whether it
+    ``fight``s now, the belief ``weights`` without those, its two-type ``projection``, the
+    defending side's ``b`` and ``c``, the next signal's sunk cost ``k`` and audience cost
+    ``a`` and its ``rung`` on the ladder (-1: none left)."""
+
+    margin: FloatArray
+    fight: BoolArray
+    weights: FloatArray
+    projection: beliefs.Projection
+    b: FloatArray
+    c: FloatArray
+    k: FloatArray
+    a: FloatArray
+    rung: IntArray
 
 
 @dataclass
@@ -264,25 +282,9 @@ class Game:
         """The signal stage, the defending side's reply and its learning (steps 3 to 5)."""
         st, cat = self.state, self.setup.catalogue
         ready = st.mobilisation[r] >= 1.0 - 1e-9
-        types = self.type_core(r)
-        # a type facing a commitment problem wants war whatever the offer: it counts as
-        # resolved (its margin at least a hair above zero)
-        margin = np.where(types.kappa > 1e-9, np.maximum(types.m_c, 1e-9), types.m_c)
-        fight = (margin > TOL) & ready[:, None]
-        weights = beliefs.condition(st.weights[r], (~fight).astype(np.float64))
-        x_next = self.next_offer(r)
-        gain = types.m_c - self.type_core(r, offer=x_next).m_c
-        proj = beliefs.project(weights, np.where(fight, 0.0, margin), gain)
-        v_now = np.asarray(core.v_d)[live]
-        w_now = np.asarray(core.w_d)[live]
-        v_next = self.defender_value(r, x_next)
-        can = np.any(np.abs(snap(self.setup.runs, x_next) - snap(self.setup.runs, st.offer[r]))
-                     > 1e-12, axis=1)
-        b = np.where(can, v_now - v_next, 1.0)
-        c = np.where(can, v_next - w_now, -1.0)
-        rung = self._rung(r, ready)
-        k, a = self._signal_costs(rung)
-        eq = stage_game(proj.mu, b, c, k, a, proj.v_h, proj.w_h, proj.v_l, proj.w_l)
+        s = self.stage_inputs(r, core, live)
+        margin, fight, weights, proj, rung = s.margin, s.fight, s.weights, s.projection, s.rung
+        eq = stage_game(proj.mu, s.b, s.c, s.k, s.a, proj.v_h, proj.w_h, proj.v_l, proj.w_l)
         # a resolved challenger that is not ready prepares: it mobilises whatever the stage
         # game says, because it must be ready to fight (docs/escalation.md, section 1)
         sigma_h = np.where(ready, eq.sigma_h, 1.0)
@@ -323,6 +325,33 @@ class Game:
         if np.any(choose):
             d_mv[choose] = self._lever_choice(r[choose], post[choose])
         return c_mv, d_mv, proj.mu, shift
+
+    def stage_inputs(self, r: IntArray, core: Core, live: BoolArray) -> StageInputs:
+        """The stage game's parameters this week for the live runs ``r`` (``docs/escalation.md``,
+        section 3, "In the simulation"): the belief after the types that fight now are ruled
+        out, its two-type projection, ``b`` and ``c`` from the run's own values and the next
+        signal's costs."""
+        st = self.state
+        ready = st.mobilisation[r] >= 1.0 - 1e-9
+        types = self.type_core(r)
+        # a type facing a commitment problem wants war whatever the offer: it counts as
+        # resolved (its margin at least a hair above zero)
+        margin = np.where(types.kappa > 1e-9, np.maximum(types.m_c, 1e-9), types.m_c)
+        fight = (margin > TOL) & ready[:, None]
+        weights = beliefs.condition(st.weights[r], (~fight).astype(np.float64))
+        x_next = self.next_offer(r)
+        gain = types.m_c - self.type_core(r, offer=x_next).m_c
+        proj = beliefs.project(weights, np.where(fight, 0.0, margin), gain)
+        v_now = np.asarray(core.v_d)[live]
+        w_now = np.asarray(core.w_d)[live]
+        v_next = self.defender_value(r, x_next)
+        can = np.any(np.abs(snap(self.setup.runs, x_next) - snap(self.setup.runs, st.offer[r]))
+                     > 1e-12, axis=1)
+        rung = self._rung(r, ready)
+        k, a = self._signal_costs(rung)
+        return StageInputs(margin=margin, fight=fight, weights=weights, projection=proj,
+                           b=np.where(can, v_now - v_next, 1.0),
+                           c=np.where(can, v_next - w_now, -1.0), k=k, a=a, rung=rung)
 
     def _rung(self, r: IntArray, ready: BoolArray) -> IntArray:
         """The challenger's next signal on its ladder: ``mobilise`` while not ready, else
