@@ -31,6 +31,7 @@ from detente.crisis.analysis import CrisisResult
 from detente.models import registry
 from detente.report import header, id_lines, word_width
 from detente.scenario import Scenario, load
+from detente.scenario.wording import in_sentence
 
 
 def crisis(
@@ -175,8 +176,8 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
                   f"{', '.join(sources)}.", style="dim")
 
     t = Table(title=f"P(war) at every reference point, same draws and levers (t = share of the "
-                    f"way from the defenders' terms to {challenger}'s demand)",
-              title_justify="left")
+                    f"way from the defenders' terms to {in_sentence(challenger)}'s demand)",
+              title_justify="left", pad_edge=False)  # seven columns fit 80 without edges
     t.add_column("reference point", min_width=word_width("counterfactual:"), max_width=36,
                  overflow="fold")
     for col in ("t", "P(war)", "commitment", f"{challenger} wants war", "defenders want war",
