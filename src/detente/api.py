@@ -177,14 +177,19 @@ def deals(scenario: Scenario | str | Path | None = None, *, rounds: int = 1,
 
 
 def game(scenario: Scenario | str | Path | None = None, *, kind: str = "deterrence",
-         settings: Mapping[str, float] | None = None) -> CrisisGame:
-    """A scenario's crisis game (``deterrence`` or ``sanctions``) at its point values, with
-    detente's closed-form equilibrium and the game in Gambit's ``.efg`` format
-    (``detente game``). ``settings`` override parameters by name. See ``docs/games.md``."""
+         settings: Mapping[str, float] | None = None, seed: int = 0) -> CrisisGame:
+    """A scenario's crisis game (``deterrence``, ``sanctions`` or ``signalling``) at its point
+    values, with detente's closed-form equilibrium and the game in Gambit's ``.efg`` format
+    (``detente game``). ``settings`` override parameters by name; ``seed`` draws the
+    challenger types behind the signalling game's belief. See ``docs/games.md``."""
     from detente.crisis.game_export import crisis_game
 
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
+    if kind == "signalling":
+        from detente.simulate.signalling import signalling_crisis_game
+
+        return signalling_crisis_game(scenario, settings, seed=seed)
     return crisis_game(scenario, kind, settings)
 
 

@@ -22,9 +22,6 @@ from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook,
 from rich.segment import Segment
 from rich.text import Text
 
-from detente.models.base import ModelInputError
-from detente.scenario import ScenarioError
-
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 # Control characters (C0 except tab and newline, DEL, C1) and the Unicode bidi controls
@@ -133,6 +130,11 @@ def show_warnings(caught: list[warnings.WarningMessage]) -> None:
 
 @contextmanager
 def _errors_to_exit() -> Iterator[None]:
+    # imported here, not at the top: building the command line (`--help`) must not load the
+    # scenario and model layers (issue #11, tests/cli/test_startup.py)
+    from detente.models.base import ModelInputError
+    from detente.scenario import ScenarioError
+
     try:
         yield
     except ScenarioError as exc:

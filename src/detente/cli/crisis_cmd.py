@@ -5,14 +5,14 @@ offer. The integrated analysis of a scenario's ``crisis:`` section
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from detente import api
+from detente.cli.choices import MODEL_NAMES
 from detente.cli.common import (
     MAX_DRAWS_IN_MEMORY,
     ForceOpt,
@@ -27,11 +27,10 @@ from detente.cli.common import (
     number_pairs,
     user_errors,
 )
-from detente.crisis.analysis import CrisisResult
-from detente.models import registry
-from detente.report import header, id_lines, word_width
-from detente.scenario import Scenario, load
-from detente.scenario.wording import in_sentence
+
+if TYPE_CHECKING:
+    from detente.crisis.analysis import CrisisResult
+    from detente.scenario import Scenario
 
 
 def crisis(
@@ -51,7 +50,7 @@ def crisis(
         "--model", "-m", help="Negotiation model whose forecast is the offer when the scenario "
                               "lists no offers made (every model's forecast is shown as a "
                               f"counterfactual either way). One of: "
-                              f"{', '.join(registry.names())}.")] = "compromise",
+                              f"{', '.join(MODEL_NAMES)}.")] = "compromise",
     draws: Annotated[int, typer.Option(
         "--draws", "-n", help="Monte Carlo draws of the uncertain inputs (held in memory: at "
                               "most 200,000; for more, `detente sweep -e crisis` streams "
@@ -68,6 +67,10 @@ def crisis(
     """Will diplomacy beat war? P(war) at the offer on the table and at every reference point
     (status quo, each party's terms, the defenders' best offer, each negotiation model's
     forecast as a counterfactual), who prefers war and why, and the bargaining range."""
+    from detente import api
+    from detente.models import registry
+    from detente.scenario import load
+
     check_output(output, force=force, protect=[scenario])
     with user_errors():
         s = load(scenario)
@@ -153,6 +156,9 @@ def _short_label(label: str) -> str:
 
 def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     """The answer first, then the tables it rests on."""
+    from detente.report import header, id_lines, word_width
+    from detente.scenario.wording import in_sentence
+
     names = {a.id: a.name for a in s.actors}
     challenger = names[r.challenger]
     console.print(Text.assemble((r.title, "bold"),

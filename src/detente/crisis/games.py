@@ -68,7 +68,7 @@ def _q(text: str) -> str:
 
 
 def _num(x: float) -> str:
-    return repr(float(x))
+    return repr(float(x) + 0.0)  # + 0.0: no "-0.0" in the file
 
 
 def _chance(probs: tuple[float, ...]) -> list[str]:
@@ -170,3 +170,48 @@ def sanctions_game(stake_sender: float, cost_sender: float, audience_cost: float
                     f"stake_sender={v_s!r} cost_sender={c_s!r} audience_cost={a!r} "
                     f"cost_compliance={v_t!r} cost_target={c_t!r} interim_share={lam!r}; "
                     "written by detente")
+
+
+def signalling_game(mu: float, *, b: float, c: float, k: float, a: float, v_h: float,
+                    w_h: float, v_l: float, w_l: float) -> GameTree:
+    """The two-type costly-signal game of :func:`detente.simulate.policy.stage_game`
+    (``docs/escalation.md``, section 3; Fearon 1997), players signaller (1) and receiver (2).
+
+    Chance makes the signaller resolved (``mu``) or unresolved; the signaller, knowing its
+    type (one information set per type), signals or not; the receiver sees only whether a
+    signal was sent (one information set after a signal, one after none) and yields or
+    presses; a pressed signaller fights or backs down. Signaller payoffs: ``v`` if the
+    receiver yields, ``w`` if it fights, 0 if it backs down, and after a signal the sunk cost
+    ``k`` off every payoff and the audience cost ``a`` off backing down. Receiver payoffs: 0
+    if it yields, ``b`` if a pressed signaller backs down, ``-c`` if it fights.
+    """
+    if not 0.0 <= mu <= 1.0:
+        raise ValueError(f"mu must be in [0, 1], not {mu}")
+    value = {"resolved": (v_h, w_h), "unresolved": (v_l, w_l)}
+    infosets = {("resolved", True): 3, ("unresolved", True): 4,
+                ("resolved", False): 5, ("unresolved", False): 6}
+
+    def after(kind: str, signal: bool) -> Move:
+        v, w = value[kind]
+        cost, shame = (k, a) if signal else (0.0, 0.0)
+        sent = "signal" if signal else "no signal"
+        pressed = Move(f"{kind} signaller pressed after {sent}", 1, infosets[kind, signal],
+                       ("fight", "back down"),
+                       (Terminal(f"war ({kind}, {sent})", (w - cost, -c)),
+                        Terminal(f"{kind} backs down after {sent}", (-shame - cost, b))),
+                       infoset_name=f"{kind}, pressed after {sent}")
+        yields = Terminal(f"receiver yields to the {kind} signaller ({sent})", (v - cost, 0.0))
+        return Move(f"receiver sees {sent} ({kind})", 2, 1 if signal else 2,
+                    ("yield", "press"), (yields, pressed), infoset_name=sent)
+
+    def signaller(kind: str, infoset: int) -> Move:
+        return Move(f"{kind} signaller", 1, infoset, ("signal", "no signal"),
+                    (after(kind, True), after(kind, False)), infoset_name=kind)
+
+    root = Move("nature", 0, 1, ("resolved", "unresolved"),
+                (signaller("resolved", 1), signaller("unresolved", 2)),
+                probs=(mu, 1.0 - mu), infoset_name="signaller's type")
+    return GameTree("costly signal (Fearon 1997; docs/escalation.md, section 3)",
+                    ("signaller", "receiver"), root,
+                    f"mu={mu!r} b={b!r} c={c!r} k={k!r} a={a!r} v_h={v_h!r} w_h={w_h!r} "
+                    f"v_l={v_l!r} w_l={w_l!r}; written by detente")
