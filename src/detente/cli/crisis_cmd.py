@@ -156,6 +156,7 @@ def _short_label(label: str) -> str:
 def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     """The answer first, then the tables it rests on."""
     from detente.report import header, id_lines, word_width
+    from detente.scenario.wording import in_sentence
 
     names = {a.id: a.name for a in s.actors}
     challenger = names[r.challenger]
@@ -180,8 +181,8 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
                   f"{', '.join(sources)}.", style="dim")
 
     t = Table(title=f"P(war) at every reference point, same draws and levers (t = share of the "
-                    f"way from the defenders' terms to {challenger}'s demand)",
-              title_justify="left")
+                    f"way from the defenders' terms to {in_sentence(challenger)}'s demand)",
+              title_justify="left", pad_edge=False)  # seven columns fit 80 without edges
     t.add_column("reference point", min_width=word_width("counterfactual:"), max_width=36,
                  overflow="fold")
     for col in ("t", "P(war)", "commitment", f"{challenger} wants war", "defenders want war",
