@@ -55,10 +55,17 @@ def test_p_war_is_the_crisis_analysis_at_the_package(result: DealsResult) -> Non
     offer = {p.issue: p.package for p in result.package}
     plain = {p.issue: p.without_trades for p in result.package}
     at_package = detente.crisis_analysis("ukraine-2022", offer=offer, draws=DRAWS, seed=3)
-    at_plain = detente.crisis_analysis("ukraine-2022", model="compromise", draws=DRAWS, seed=3)
     assert result.p_war_package == at_package.p_war
-    assert result.p_war_without_trades == at_plain.p_war
-    assert plain == pytest.approx({o.issue: o.proposed for o in at_plain.offer})
+    # Without trades the package is the compromise model's forecast: the crisis analysis no
+    # longer uses a model's forecast as the offer (it leads with the offer on the table) but
+    # lists it among its reference points as a counterfactual settlement (issue #8).
+    at_table = detente.crisis_analysis("ukraine-2022", draws=DRAWS, seed=3)
+    (row,) = [r for r in at_table.references
+              if r.kind == "counterfactual" and "where compromise says" in r.label]
+    at_plain = detente.crisis_analysis("ukraine-2022", offer=plain, draws=DRAWS, seed=3)
+    assert result.p_war_without_trades == at_plain.p_war == row.p_war
+    # the reference row holds the offer as applied (indivisible issues on their steps)
+    assert {o.issue: o.applied for o in at_plain.offer} == pytest.approx(row.offer)
 
 
 def test_no_crisis_section_no_p_war(reference_dir: Path) -> None:

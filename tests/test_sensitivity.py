@@ -404,8 +404,8 @@ def test_the_mechanism_code_gets_shares_per_category_not_indices() -> None:
                      inputs=["crisis.war.p_win", "crisis.power_shift.p_win_future"])
     assert "mechanism" not in result.output_names
     shares = result.categories["mechanism"]
-    assert set(shares) == {"peace", "commitment", "indivisibility", "no_range",
-                           "beyond_limits", "private_information"}
+    assert set(shares) == {"peace", "commitment", "outside_own_limits", "indivisibility",
+                           "no_range", "beyond_limits", "private_information"}
     assert sum(shares.values()) == pytest.approx(1.0)
     assert 1.0 - shares["peace"] == pytest.approx(result.output("war").mean)
     again = SensitivityResult.from_json(result.to_json())

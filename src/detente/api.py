@@ -133,21 +133,31 @@ def _model_names(models: str | Sequence[str]) -> list[str]:
 def crisis_analysis(scenario: Scenario | str | Path | None = None, *,
                     offer: Mapping[str, float] | None = None,
                     levers: Mapping[str, float] | None = None, model: str = "compromise",
-                    draws: int = 10_000, seed: int = 0) -> CrisisResult:
+                    draws: int = 10_000, seed: int = 0,
+                    offer_id: str | None = None) -> CrisisResult:
     """Will diplomacy beat war, for whom, through which mechanism, at what offer.
 
     The integrated analysis of a scenario's ``crisis:`` section (``detente crisis``):
-    P(war) at ``offer`` (issue -> value; by default ``model``'s negotiated forecast) with the
-    levers at ``levers`` (lever id -> setting; by default the scenario's), over ``draws``
-    seeded Monte Carlo draws of every uncertain input; the bargaining range, each party's war
-    preference, the defending side's optimal offer and the mechanism behind the residual risk.
-    See :mod:`detente.crisis.analysis` and ``docs/crisis-model.md``.
+    P(war) at the offer on the table (the scenario's offer ``offer_id``, by default its latest
+    dated one; ``offer`` overrides it issue by issue; ``model``'s forecast when the scenario
+    lists no offers) with the levers at ``levers`` (lever id -> setting; by default the
+    scenario's), over ``draws`` seeded Monte Carlo draws of every uncertain input; P(war) at
+    every reference point (status quo, each party's terms, the defenders' best offer, each
+    negotiation model's forecast as a counterfactual), the bargaining range, each party's war
+    preference and the mechanism behind the residual risk. See :mod:`detente.crisis.analysis`
+    and ``docs/crisis-model.md``.
+
+    P(war) is the share of Monte Carlo draws, each drawing every uncertain number of the
+    scenario from its stated range while the offer and the lever settings are held fixed, in
+    which the challenger or the defending side prefers war to the offer or the challenger
+    faces a commitment problem no offer today can fix. It is not a calibrated frequency.
     """
     from detente.crisis.analysis import analyse
 
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
-    return analyse(scenario, offer=offer, levers=levers, model=model, draws=draws, seed=seed)
+    return analyse(scenario, offer=offer, levers=levers, model=model, draws=draws, seed=seed,
+                   offer_id=offer_id)
 
 
 def deals(scenario: Scenario | str | Path | None = None, *, rounds: int = 1,
@@ -167,14 +177,19 @@ def deals(scenario: Scenario | str | Path | None = None, *, rounds: int = 1,
 
 
 def game(scenario: Scenario | str | Path | None = None, *, kind: str = "deterrence",
-         settings: Mapping[str, float] | None = None) -> CrisisGame:
-    """A scenario's crisis game (``deterrence`` or ``sanctions``) at its point values, with
-    detente's closed-form equilibrium and the game in Gambit's ``.efg`` format
-    (``detente game``). ``settings`` override parameters by name. See ``docs/games.md``."""
+         settings: Mapping[str, float] | None = None, seed: int = 0) -> CrisisGame:
+    """A scenario's crisis game (``deterrence``, ``sanctions`` or ``signalling``) at its point
+    values, with detente's closed-form equilibrium and the game in Gambit's ``.efg`` format
+    (``detente game``). ``settings`` override parameters by name; ``seed`` draws the
+    challenger types behind the signalling game's belief. See ``docs/games.md``."""
     from detente.crisis.game_export import crisis_game
 
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
+    if kind == "signalling":
+        from detente.simulate.signalling import signalling_crisis_game
+
+        return signalling_crisis_game(scenario, settings, seed=seed)
     return crisis_game(scenario, kind, settings)
 
 

@@ -134,6 +134,8 @@ def draw(scenario: Scenario, seed: int, start: int, stop: int, *,
     if only is not None:
         chosen = set(only)
         inputs = [i for i in inputs if i.path in chosen]
+    if correlation is None and scenario.correlations:
+        correlation = declared_correlation(scenario, inputs)
     u = correlate(uniforms(seed, start, stop, len(inputs)), correlation)
     values = np.empty_like(u)
     for j, inp in enumerate(inputs):
@@ -145,6 +147,15 @@ def from_matrix(scenario: Scenario, inputs: Sequence[Input], values: FloatArray)
     """Draws from a designed sample (for example SALib's), one row per evaluation."""
     return Draws(scenario, tuple(inputs), np.asarray(values, dtype=float),
                  np.arange(values.shape[0]))
+
+
+def declared_correlation(scenario: Scenario, inputs: Sequence[Input]) -> FloatArray | None:
+    """The rank correlations the scenario declares (``correlations:``) among ``inputs``, as a
+    matrix for :func:`correlate`; pairs with an input not drawn are left out."""
+    names = {i.name for i in inputs}
+    pairs = {(c.between[0], c.between[1]): c.rho for c in scenario.correlations
+             if c.between[0] in names and c.between[1] in names}
+    return correlation_matrix(inputs, pairs) if pairs else None
 
 
 def correlation_matrix(inputs: Sequence[Input], pairs: Mapping[tuple[str, str], float]

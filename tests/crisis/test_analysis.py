@@ -138,9 +138,11 @@ def test_optimal_offer_is_fearons_risk_return_with_a_private_cost() -> None:
 
 def test_commitment_war_matches_backward_induction() -> None:
     """With the rising side proposing, the analysis' closed form gives exactly the war
-    decision of `commitment_war` on the linear power path (Fearon 1995; Powell 2006)."""
+    decision of `commitment_war` on the linear power path (Fearon 1995; Powell 2006), draw by
+    draw, with the number of periods itself drawn."""
     s = one_issue({"uniform": [0.3, 0.95]}, {"uniform": [0.0, 0.2]}, 0.05,
-                  shift={"p_win_future": {"uniform": [0.0, 0.9]}, "periods": 3,
+                  shift={"p_win_future": {"uniform": [0.0, 0.9]},
+                         "periods": {"choice": {"values": [1, 3, 6], "p": [0.3, 0.4, 0.3]}},
                          "discount": {"uniform": [0.5, 0.95]}})
     inputs = crisis_inputs(draw(s, 5, 0, 300))
     code, ev = mechanisms(inputs, np.zeros(0), np.array([0.5]), bargaining_ranges(inputs))
@@ -149,7 +151,7 @@ def test_commitment_war_matches_backward_induction() -> None:
     for b in range(inputs.n):
         p0, c = inputs.p_win[b], inputs.cost[b, 0]
         p_end = min(inputs.p_future[b], p0)
-        path = np.linspace(p0, p_end, inputs.periods + 1)
+        path = np.linspace(p0, p_end, int(inputs.periods[b]) + 1)
         expected = commitment_war(path, float(inputs.discount[b]), float(c), 0.05).war
         assert bool(flags[b]) == expected, b
     assert np.all(code[flags] == 1)
@@ -313,17 +315,19 @@ def test_ukraine_2022_answers(ukraine_result: CrisisResult) -> None:
     assert result.scenario == UKRAINE and result.draws == 10_000
     assert 0.0 <= result.p_war <= 1.0
     assert result.p_war_interval[0] <= result.p_war <= result.p_war_interval[1]
-    assert result.headline.startswith("At the negotiated offer (compromise model), war is")
+    assert result.headline.startswith("At the offer on the table (the U.S. offer at the "
+                                      "January talks: United States, 2022-01-10), war is")
     assert {p.party for p in result.parties} == {"russia", "united_states", "ukraine",
                                                  "defenders"}
     war_shares = sum(m.share_of_war for m in result.mechanisms)
     assert war_shares == pytest.approx(1.0) or result.p_war == 0.0
     assert sum(m.p for m in result.mechanisms) == pytest.approx(result.p_war)
     labels = [r.label for r in result.references]
-    assert labels[0] == "status quo" and "the offer" in labels
+    assert labels[0] == "status quo" and "the offer" not in labels  # the offer is one made
     refs = {r.label: r for r in result.references}
-    assert refs["status quo"].p_war > refs["the offer"].p_war, \
-        "conceding beyond the status quo buys peace"
+    made = refs["offer made: us-geneva-2022-01 (United States, 2022-01-10)"]
+    assert made.kind == "offer made" and made.p_war == result.p_war
+    assert refs["status quo"].p_war > made.p_war, "conceding beyond the status quo buys peace"
     assert result.offer[0].applied in (0.0, 20.0, 40.0, 60.0, 80.0, 100.0)
 
 
@@ -357,7 +361,64 @@ def test_offer_and_levers_can_be_set(ukraine_result: CrisisResult) -> None:
     assert tough.offer[0].source == "offer"
     assert {lv.id: lv.setting for lv in tough.levers}["sanctions"] == 1.0
     assert tough.headline.startswith("At the offer given")
+    assert tough.offer_on_table is None
+    assert "the offer" in [r.label for r in tough.references]
     assert tough.p_commitment < base.p_commitment
+
+
+def test_the_answer_leads_with_the_offer_on_the_table(ukraine_result: CrisisResult) -> None:
+    """The CFR In Brief's U.S. offer is the scenario's only (so latest) offer; the analysis
+    leads with it, defines P(war) where it is shown, and lists every negotiation model's
+    forecast as a counterfactual reference point on the same draws."""
+    from detente.crisis.result import P_WAR_DEFINITION
+    from detente.models import registry
+
+    r = ukraine_result
+    assert r.offer_on_table is not None and r.offer_on_table.id == "us-geneva-2022-01"
+    assert [o.source for o in r.offer] == ["offer us-geneva-2022-01"] * 4
+    assert [o.proposed for o in r.offer] == [20.0, 50.0, 50.0, 35.0]
+    assert r.p_war_definition == P_WAR_DEFINITION
+    assert r.headline.endswith(P_WAR_DEFINITION[1:])
+    assert "not a calibrated frequency" in P_WAR_DEFINITION
+    counterfactual = [ref for ref in r.references if ref.kind == "counterfactual"]
+    assert [ref.label for ref in counterfactual] == [
+        f"if talks settled where {m} says (counterfactual)" for m in registry.names()]
+    spread = sorted(ref.p_war for ref in counterfactual)
+    assert f"from {spread[0]:.2f}" in r.headline and f"to {spread[-1]:.2f}" in r.headline
+    kinds = {ref.kind for ref in r.references}
+    assert {"status quo", "offer made", "terms", "optimum", "counterfactual"} <= kinds
+    terms = [ref.label for ref in r.references if ref.kind == "terms"]
+    assert terms[:3] == ["Russia's terms", "United States's terms", "Ukraine's terms"]
+    # the model's forecast is the offer only when asked for issue by issue, or when the
+    # scenario lists no offers
+    fed = detente.crisis_analysis(UKRAINE, draws=300, seed=0, offer={
+        r.offer[k].issue: ref_value for k, ref_value in enumerate(
+            counterfactual[0].offer.values())})
+    assert fed.offer_on_table is None
+
+
+def test_a_scenario_without_offers_uses_the_model_and_says_so() -> None:
+    r = detente.crisis_analysis(one_issue(), draws=200, seed=0)
+    assert r.offer_on_table is None
+    assert r.headline.startswith("At the compromise model's forecast, used as the offer "
+                                 "because the scenario lists no offers made")
+
+
+def test_offer_id_picks_an_offer_and_unknown_ids_are_refused() -> None:
+    from detente.crisis.analysis import CrisisInputError
+
+    s = detente.load(UKRAINE)
+    data = s.to_data()
+    extra = dict(data["offers"][0], id="earlier", date="2021-12-15")
+    extra["terms"] = {**extra["terms"], "nato_enlargement": 40}
+    data["offers"] = [extra, data["offers"][0]]
+    two = loads(yaml.safe_dump(data, allow_unicode=True))
+    latest = detente.crisis_analysis(two, draws=200, seed=0)
+    assert latest.offer_on_table is not None and latest.offer_on_table.id == "us-geneva-2022-01"
+    earlier = detente.crisis_analysis(two, draws=200, seed=0, offer_id="earlier")
+    assert earlier.offer_on_table is not None and earlier.offer[0].proposed == 40.0
+    with pytest.raises(CrisisInputError, match="'later' is not an offer"):
+        detente.crisis_analysis(two, draws=200, seed=0, offer_id="later")
 
 
 # -- the evaluator ---------------------------------------------------------------------------------
@@ -412,13 +473,15 @@ def test_cli_json_runs_on_ukraine() -> None:
     data = json.loads(out.stdout)
     assert data["seed"] == 2 and data["draws"] == 1000
     assert data["offer"][0]["proposed"] == 40.0
+    assert "not a calibrated frequency" in data["p_war_definition"]
+    assert any(ref["kind"] == "counterfactual" for ref in data["references"])
 
 
 def test_cli_table_reads_as_an_answer() -> None:
     out = runner.invoke(_app(), ["crisis", UKRAINE, "--draws", "500"])
     assert out.exit_code == 0, out.output
     assert "war is" in out.stdout and "Why war happens" in out.stdout
-    assert "P(war) at landmark offers" in out.stdout
+    assert "P(war) at every reference point" in out.stdout
 
 
 @pytest.mark.parametrize("args, message", [
@@ -433,6 +496,7 @@ def test_cli_table_reads_as_an_answer() -> None:
     ([UKRAINE, "--offer", "nato_enlargement=40", "--lever", "concede_nato=20"],
      "given twice"),
     ([UKRAINE, "--draws", "10"], ""),
+    ([UKRAINE, "--offer-id", "yalta"], "'yalta' is not an offer"),
     (["no-such-scenario"], "no such file"),
 ])
 def test_cli_user_errors_exit_2(args: list[str], message: str) -> None:
@@ -441,3 +505,20 @@ def test_cli_user_errors_exit_2(args: list[str], message: str) -> None:
     assert out.exit_code == 2, out.output
     assert message in out.output
     assert "Traceback" not in out.output
+
+
+def test_an_offer_beyond_the_defenders_own_limits_is_named_as_such() -> None:
+    """eum's forecast for ukraine-2022 puts enlargement at 100 and alignment at 90, beyond the
+    defenders' concession limits (60 and 50). The war it brings is the defending side refusing
+    an offer it would never make, not private information; shares still sum to one."""
+    eum = {"nato_enlargement": 100.0, "strike_missiles_bases": 30.0,
+           "transparency_limits": 55.0, "ukraine_alignment_donbas": 90.0}
+    r = detente.crisis_analysis(UKRAINE, draws=2000, seed=0, offer=eum)
+    by = {m.mechanism: m for m in r.mechanisms}
+    side = next(p for p in r.parties if p.role == "defending side")
+    assert by["outside_own_limits"].p == pytest.approx(side.share_prefers_war, abs=0.06)
+    assert by["outside_own_limits"].share_of_war > by["private_information"].share_of_war
+    assert sum(m.share_of_war for m in r.mechanisms) == pytest.approx(1.0)
+    assert sum(m.p for m in r.mechanisms) == pytest.approx(r.p_war)
+    within = detente.crisis_analysis(UKRAINE, draws=500, seed=0)
+    assert {m.mechanism: m.p for m in within.mechanisms}["outside_own_limits"] == 0.0

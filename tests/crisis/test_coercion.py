@@ -99,7 +99,7 @@ def test_lever_search_chooses_a_partial_sanctions_threat() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.floats(0.05, 1.0), st.floats(0.0, 0.5), st.floats(0.01, 1.0), st.floats(0.05, 1.0))
+@given(st.floats(0.05, 1.0), st.floats(0.01, 0.5), st.floats(0.01, 1.0), st.floats(0.05, 1.0))
 def test_a_threat_too_costly_to_carry_out_is_not_worth_making(
         level: float, audience: float, c_target: float, cost: float) -> None:
     """Sequential rationality (section 5, step 2): when imposing the package would cost the

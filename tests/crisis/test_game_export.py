@@ -59,7 +59,7 @@ def test_cli_writes_efg_and_refuses_bad_input(tmp_path: Path) -> None:
     out = runner.invoke(app, ["game", "--kind", "sanctions", "-o", str(target)])
     assert out.exit_code == 0, out.output
     assert target.read_text() == detente.game("ukraine-2022", kind="sanctions").efg
-    for args in (["game", "--kind", "signalling"], ["game", "--set", "foo=1"],
+    for args in (["game", "--kind", "bogus"], ["game", "--set", "foo=1"],
                  ["game", "ec-emissions-1994"]):
         bad = runner.invoke(app, args)
         assert bad.exit_code == 2, (args, bad.output)

@@ -5,10 +5,13 @@ leaves no processes and no temporary folders behind."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -86,6 +89,20 @@ def _children(pid: int) -> list[int]:
     return found
 
 
+def _descendants(pid: int) -> list[int]:
+    found = _children(pid)
+    for child in list(found):
+        found += _descendants(child)
+    return found
+
+
+def _cmdline(pid: int) -> str:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
 def _alive(pid: int) -> bool:
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -94,52 +111,72 @@ def _alive(pid: int) -> bool:
     return state != "Z"
 
 
+@pytest.fixture(params=["short", "long"])
+def temporary_folder(request: pytest.FixtureRequest, tmp_path: Path
+                     ) -> Iterator[tuple[Path, str]]:
+    """``$TMPDIR`` for the sweep: a short one, where workers fork from a forkserver, and one
+    too long for the forkserver's socket, where they are spawned (under pytest-xdist every
+    tmp_path is that long: the pool used to die with "AF_UNIX path too long")."""
+    if request.param == "long":
+        folder = tmp_path / ("t" * 40)
+        folder.mkdir()
+        yield folder, "spawn"
+        return
+    folder = Path(tempfile.mkdtemp(prefix="dt-", dir="/tmp"))
+    try:
+        yield folder, "forkserver"
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not Path("/proc/self/stat").exists() or sys.platform != "linux",
                     reason="reads the process tree from /proc")
-@pytest.mark.skipif("PYTEST_XDIST_WORKER" in os.environ,
-                    reason="issue #14 row 20: under pytest-xdist the sweep driver never starts its "
-                    "pool worker within 120 s (cause not yet found); passes when run on its own: "
-                    "pytest tests/robust/test_runs_and_shutdown.py")
-def test_killed_sweep_leaves_no_workers_and_no_temporary_folder(tmp_path: Path) -> None:
+def test_killed_sweep_leaves_no_workers_and_no_temporary_folder(
+        tmp_path: Path, temporary_folder: tuple[Path, str]) -> None:
     """Row 20: after SIGKILL of `sweep --backend processes` the forkserver and its workers
     (about 475 MB) were alive 79 s later, and a temporary folder was left behind."""
-    tmp = tmp_path / "tmp"
-    tmp.mkdir()
+    tmp, method = temporary_folder
+    expected = 3 if method == "forkserver" else 2
+    log = tmp_path / "driver.log"
     env = {**os.environ, "TMPDIR": str(tmp)}
-    driver = subprocess.Popen(
-        [sys.executable, "-m", "detente", "sweep", str(TOY), "-n", "5000000", "-q",
-         "--backend", "processes", "--workers", "1", "--chunk-size", "2000",
-         "--db", str(tmp_path / "r.duckdb")],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    with log.open("w") as err:
+        driver = subprocess.Popen(
+            [sys.executable, "-m", "detente", "sweep", str(TOY), "-n", "5000000", "-q",
+             "--backend", "processes", "--workers", "1", "--chunk-size", "2000",
+             "--db", str(tmp_path / "r.duckdb")],
+            env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=err)
     try:
+        # the resource tracker, then (forkserver) the server and its worker or (spawn) the
+        # worker
         deadline = time.monotonic() + 120
-        workers: list[int] = []
-        while time.monotonic() < deadline and not workers:
+        family: list[int] = []
+        while time.monotonic() < deadline and driver.poll() is None:
             time.sleep(0.5)
-            servers = _children(driver.pid)
-            workers = [w for s in servers for w in _children(s)]
-        assert workers, "the sweep never started a worker"
+            family = _descendants(driver.pid)
+            if len(family) >= expected:
+                break
+        assert driver.poll() is None and len(family) >= expected, \
+            f"the sweep never started a worker: {log.read_text()}"
+        assert any(f"multiprocessing.{method}" in _cmdline(p) for p in family)
         assert any(p.name.startswith("pymp-") for p in tmp.iterdir())
-        family = [*_children(driver.pid), *workers]
         driver.send_signal(signal.SIGKILL)
         driver.wait(timeout=30)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline and any(_alive(p) for p in family):
             time.sleep(0.5)
-        assert not [p for p in family if _alive(p)]
+        assert not [(p, _cmdline(p)) for p in family if _alive(p)]
         assert not [p.name for p in tmp.iterdir() if p.name.startswith("pymp-")]
     finally:
         if driver.poll() is None:
             driver.kill()
 
 
-@pytest.mark.parametrize("args", [["crisis", "--draws", "10000000"],
-                                  ["whatif", "--draws", "10000000"],
+@pytest.mark.parametrize("args", [["whatif", "--draws", "10000000"],
                                   ["whatif", "--check-draws", "10000000"]])
 def test_draws_beyond_memory_are_refused_not_allocated(cli: CLI, args: list[str]) -> None:
     """Row 21: `crisis --draws 10000000` (then the documented maximum) tried to allocate
-    9.8 GiB for one array. The analyses that hold every draw in memory now take at most
+    9.8 GiB for one array. The lever search, which holds every draw in memory, takes at most
     MAX_DRAWS_IN_MEMORY (about 1 GB at the peak); `detente sweep` streams any number."""
     from detente.cli.common import MAX_DRAWS_IN_MEMORY
 
@@ -147,3 +184,28 @@ def test_draws_beyond_memory_are_refused_not_allocated(cli: CLI, args: list[str]
     assert run.code == 2
     flat = " ".join(run.err.replace("│", " ").split())
     assert f"Input should be less than or equal to {MAX_DRAWS_IN_MEMORY}" in flat
+
+
+def test_crisis_takes_the_documented_maximum_in_batches(cli: CLI,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Row 21: `crisis` runs its draws in batches (tests/crisis/test_batches.py checks the
+    answer and the memory), so it takes the documented 10,000,000 draws and refuses more."""
+    from detente import api
+    from detente.crisis.batches import BATCH_DRAWS, DrawBatches
+
+    asked: list[int] = []
+
+    def record(scenario: object, **options: int) -> None:
+        asked.append(options["draws"])
+        raise SystemExit(0)
+
+    monkeypatch.setattr(api, "crisis_analysis", record)
+    assert cli("crisis", TOY, "--draws", "10000000").code == 0
+    assert asked == [10_000_000]
+    spans = DrawBatches(None, 0, 10_000_000).spans  # type: ignore[arg-type]
+    assert len(spans) == 10_000_000 // BATCH_DRAWS
+    assert max(stop - start for start, stop in spans) == BATCH_DRAWS
+    run = cli("crisis", TOY, "--draws", "10000001")
+    assert run.code == 2
+    flat = " ".join(run.err.replace("│", " ").split())
+    assert "Input should be less than or equal to 10000000" in flat

@@ -5,16 +5,15 @@ offer. The integrated analysis of a scenario's ``crisis:`` section
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from detente import api
+from detente.cli.choices import MODEL_NAMES
 from detente.cli.common import (
-    MAX_DRAWS_IN_MEMORY,
     ForceOpt,
     Format,
     FormatOpt,
@@ -27,30 +26,35 @@ from detente.cli.common import (
     number_pairs,
     user_errors,
 )
-from detente.crisis.analysis import CrisisResult
-from detente.models import registry
-from detente.report import header, id_lines, word_width
-from detente.scenario import Scenario, load
+
+if TYPE_CHECKING:
+    from detente.crisis.analysis import CrisisResult
+    from detente.scenario import Scenario
 
 
 def crisis(
     scenario: ScenarioArg = None,
     offer: Annotated[list[str] | None, typer.Option(
         "--offer", help="The offer on an issue, issue=value in the issue's units, repeatable "
-                        "(default: the negotiation model's forecast).",
+                        "(default: the offer on the table).",
         metavar="ISSUE=VALUE")] = None,
+    offer_id: Annotated[str | None, typer.Option(
+        "--offer-id", help="Which of the scenario's offers made is on the table (default: the "
+                           "latest dated).", metavar="ID")] = None,
     lever: Annotated[list[str] | None, typer.Option(
         "--lever", help="A lever's setting, lever=value in its units, repeatable (default: "
                         "the scenario's setting; see `detente show --evidence`).",
         metavar="LEVER=VALUE")] = None,
     model: Annotated[str, typer.Option(
-        "--model", "-m", help=f"Negotiation model whose forecast is the default offer. One of: "
-                              f"{', '.join(registry.names())}.")] = "compromise",
+        "--model", "-m", help="Negotiation model whose forecast is the offer when the scenario "
+                              "lists no offers made (every model's forecast is shown as a "
+                              f"counterfactual either way). One of: "
+                              f"{', '.join(MODEL_NAMES)}.")] = "compromise",
     draws: Annotated[int, typer.Option(
-        "--draws", "-n", help="Monte Carlo draws of the uncertain inputs (held in memory: at "
-                              "most 200,000; for more, `detente sweep -e crisis` streams "
-                              "them).", min=100,
-        max=MAX_DRAWS_IN_MEMORY)] = 10_000,
+        "--draws", "-n", help="Monte Carlo draws of the uncertain inputs, up to 10,000,000 "
+                              "(evaluated in batches of 50,000 draws: memory grows by "
+                              "about 32 bytes a draw).", min=100,
+        max=10_000_000)] = 10_000,
     calibrated: Annotated[bool, typer.Option(
         "--calibrated", help="Also give P(war) through the calibration map fitted on ICB "
                              "crises before 1980 (docs/backtest.md).")] = False,
@@ -59,8 +63,13 @@ def crisis(
     force: ForceOpt = False,
     seed: SeedOpt = 0,
 ) -> None:
-    """Will diplomacy beat war? P(war) at the offer, who prefers war and why, the bargaining
-    range, and the defending side's best offer under its uncertainty."""
+    """Will diplomacy beat war? P(war) at the offer on the table and at every reference point
+    (status quo, each party's terms, the defenders' best offer, each negotiation model's
+    forecast as a counterfactual), who prefers war and why, and the bargaining range."""
+    from detente import api
+    from detente.models import registry
+    from detente.scenario import load
+
     check_output(output, force=force, protect=[scenario])
     with user_errors():
         s = load(scenario)
@@ -69,7 +78,7 @@ def crisis(
         levers = number_pairs(lever, "--lever")
         _warn_snapped_status_quo(s)
         result = api.crisis_analysis(s, offer=offers, levers=levers, model=model, draws=draws,
-                                     seed=seed)
+                                     seed=seed, offer_id=offer_id)
 
     extra = _calibrated(result) if calibrated else None
 
@@ -123,12 +132,18 @@ def _pct(x: float) -> str:
 
 
 _SHORT = {"commitment": "commitment problem", "indivisibility": "indivisibility",
+          "outside_own_limits": "offer beyond the offerers' own limits",
           "no_range": "no range on the offer line",
           "beyond_limits": "range beyond concession limits",
           "private_information": "private information (offer misses range)"}
 
 
 def _short_label(label: str) -> str:
+    if label.startswith("offer made: "):
+        return label.split(" (")[0]
+    if label.startswith("if talks settled where "):
+        return "counterfactual: " + label.removeprefix("if talks settled where ").removesuffix(
+            " says (counterfactual)")
     if label.startswith("defending side's own terms"):
         return "defenders' own terms"
     if label.startswith("most the defenders would concede"):
@@ -140,6 +155,9 @@ def _short_label(label: str) -> str:
 
 def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     """The answer first, then the tables it rests on."""
+    from detente.report import header, id_lines, word_width
+    from detente.scenario.wording import in_sentence
+
     names = {a.id: a.name for a in s.actors}
     challenger = names[r.challenger]
     console.print(Text.assemble((r.title, "bold"),
@@ -162,9 +180,11 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     console.print(f"* indivisible: applied as the nearest package. Offer from: "
                   f"{', '.join(sources)}.", style="dim")
 
-    t = Table(title=f"P(war) at landmark offers (t = share of the way from the defenders' "
-                    f"terms to {challenger}'s demand)", title_justify="left")
-    t.add_column("offer", min_width=word_width("defenders' limit"), max_width=18)
+    t = Table(title=f"P(war) at every reference point, same draws and levers (t = share of the "
+                    f"way from the defenders' terms to {in_sentence(challenger)}'s demand)",
+              title_justify="left", pad_edge=False)  # seven columns fit 80 without edges
+    t.add_column("reference point", min_width=word_width("counterfactual:"), max_width=36,
+                 overflow="fold")
     for col in ("t", "P(war)", "commitment", f"{challenger} wants war", "defenders want war",
                 "E[V] defenders"):
         header(t, col, justify="right")
@@ -172,8 +192,13 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
         t.add_row(_short_label(ref.label), "" if ref.t is None else f"{ref.t:.2f}",
                   _p(ref.p_war), _p(ref.p_commitment), _pct(ref.share_challenger_prefers_war),
                   _pct(ref.share_defending_side_prefers_war),
-                  f"{ref.expected_value_defenders:.3f}")
+                  f"{ref.expected_value_defenders:.3f}",
+                  style="bold" if ref.kind == "offer made" else
+                  "dim" if ref.kind == "counterfactual" else None)
     console.print(t)
+    console.print("counterfactual: where a negotiation model says talks would settle, read as "
+                  "if it had been offered; no one made these offers. Bold: offers made.",
+                  style="dim")
 
     t = Table(title="Who prefers war to the offer (margin = value of war minus value of the "
                     "offer, in units of the party's stakes)", title_justify="left")
@@ -230,7 +255,7 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     t.add_column("lever", no_wrap=True)
     t.add_column("setting", justify="right")
     t.add_column("range")
-    t.add_column("from")
+    t.add_column("from", overflow="fold")
     t.add_column("cost", justify="right")
     t.add_column("paid by", overflow="fold")
     for lv in r.levers:

@@ -15,6 +15,7 @@ from detente.cli.common import (
     FormatOpt,
     OutputOpt,
     ScenarioArg,
+    SeedOpt,
     check_output,
     emit,
     number_pairs,
@@ -26,10 +27,11 @@ from detente.cli.common import (
 def game(
     scenario: ScenarioArg = None,
     kind: Annotated[str, typer.Option(
-        "--kind", "-k", help="The game: deterrence or sanctions.")] = "deterrence",
+        "--kind", "-k", help="The game: deterrence, sanctions or signalling.")] = "deterrence",
     settings: Annotated[list[str] | None, typer.Option(
         "--set", help="A game parameter name=value, repeatable (e.g. p_resolved=0.4).",
         metavar="NAME=VALUE")] = None,
+    seed: SeedOpt = 0,
     fmt: FormatOpt = Format.table,
     output: OutputOpt = None,
     force: ForceOpt = False,
@@ -42,7 +44,7 @@ def game(
     check_output(output, force=force, protect=[scenario])
     with user_errors():
         s = load(scenario)
-        result = api.game(s, kind=kind, settings=number_pairs(settings, "--set"))
+        result = api.game(s, kind=kind, settings=number_pairs(settings, "--set"), seed=seed)
 
     def table(console: Console) -> None:
         t = Table(title=f"{result.kind} game of {result.scenario} (point values)",
@@ -57,6 +59,8 @@ def game(
         e.add_column("")
         for name, value in result.equilibrium.items():
             e.add_row(name, f"{value:.4g}" if isinstance(value, float) else str(value))
+        if result.seed is not None:
+            e.caption = f"seed {result.seed}"
         console.print(e)
 
     if output is not None and output.suffix.lower() == ".efg":

@@ -21,6 +21,7 @@ from detente.crisis.result import (
 from detente.crisis.uncertainty import wilson
 from detente.crisis.war_values import MARGIN_TOL, war_decisions
 from detente.scenario.schema import Scenario
+from detente.scenario.wording import in_sentence
 
 __all__ = ["assess_offer", "headline"]
 
@@ -88,8 +89,16 @@ def headline(result: CrisisResult, scenario: Scenario) -> str:
     the defending side's own terms and its best offer would give."""
     names = {a.id: a.name for a in scenario.actors}
     challenger = names[result.challenger]
-    where = (f"the negotiated offer ({result.model} model)"
-             if all(o.source.startswith("model") for o in result.offer) else "the offer given")
+    table = result.offer_on_table
+    if table is not None:
+        who = ", ".join(in_sentence(names.get(w, w)) for w in table.who)
+        where = (f"the offer on the table ({in_sentence(table.name or table.id)}: {who}, "
+                 f"{table.date})")
+    elif all(o.source.startswith("model") for o in result.offer):
+        where = (f"the {result.model} model's forecast, used as the offer because the scenario "
+                 "lists no offers made")
+    else:
+        where = "the offer given"
     lo, hi = result.p_war_interval
     text = (f"At {where}, war is {_likelihood(result.p_war)}: P = {result.p_war:.2f} (90% "
             f"interval {lo:.2f}–{hi:.2f}")
@@ -118,18 +127,30 @@ def headline(result: CrisisResult, scenario: Scenario) -> str:
         parts.append(f"at the defending side's own terms {own.p_war:.2f}")
     if parts:
         text += " For comparison, " + ", ".join(parts) + "."
+    models = sorted((r for r in result.references if r.kind == "counterfactual"),
+                    key=lambda r: r.p_war)
+    if models:
+        def model_of(label: str) -> str:
+            return label.removeprefix("if talks settled where ").removesuffix(
+                " says (counterfactual)")
+        text += (" If talks settled where the negotiation models forecast (counterfactuals, "
+                 f"not offers anyone made), P(war) would run from {models[0].p_war:.2f} "
+                 f"({model_of(models[0].label)}) to {models[-1].p_war:.2f} "
+                 f"({model_of(models[-1].label)}).")
     text += (f" The defenders' best offer under their uncertainty concedes t = {opt.t:.2f} of "
-             f"the way from their terms to {challenger}'s demand, for P(war) = "
+             f"the way from their terms to {in_sentence(challenger)}'s demand, for P(war) = "
              f"{opt.assessment.p_war:.2f}")
     if result.range.exists and result.range.lower_t is not None:
         text += (f"; at the point values the bargaining range is t = "
                  f"{result.range.lower_t:.2f}–{result.range.upper_t:.2f}")
     else:
         text += "; at the point values there is no bargaining range on the offer line"
-    return text + "."
+    return text + ". " + result.p_war_definition[0].upper() + result.p_war_definition[1:]
 
 
 _MECH_WORDS = {"commitment": "the commitment problem", "indivisibility": "indivisibility",
+               "outside_own_limits": "an offer beyond the defenders' own limits, which they "
+                                     "would rather fight than stand by",
                "no_range": "the absence of a bargaining range on the line",
                "beyond_limits": "a range beyond what the defenders will concede",
                "private_information": "private information"}

@@ -8,6 +8,7 @@ import numpy as np
 
 from detente.crisis.bargaining import FloatArray
 from detente.crisis.inputs import CrisisInputs
+from detente.crisis.levers import sanctions_threat
 from detente.crisis.war_values import (
     bundle_arrays,
     bundle_chunks,
@@ -22,7 +23,9 @@ def lever_cost(inputs: CrisisInputs, settings: Any, offers: Any,
                p_war: FloatArray | None = None) -> FloatArray:
     """The defending side's cost of each bundle, in units of its stakes, ``(n_bundles,)``.
 
-    ``sum_l lam_l E[k_l] (x P(war) for levers incurred only if war) + E[V_D(sq) - V_D(x)]``:
+    ``sum_l lam_l E[k_l] (x P(war) for levers incurred only if war) + E[V_D(sq) - V_D(x)]``
+    (a sanctions lever with an audience cost counts, instead of ``lam E[k]``, what the
+    senders pay if defied: imposition on the credible part, the audience cost on the rest):
     the pulled levers' costs (``lam`` the level, ``k`` the cost at the top of the range) plus
     the value the offer concedes relative to the status quo (negative when the offer is better
     for the defenders than the status quo). ``p_war`` may be passed to avoid recomputing it.
@@ -34,6 +37,12 @@ def lever_cost(inputs: CrisisInputs, settings: Any, offers: Any,
     for j, lever in enumerate(inputs.levers):
         share = (np.asarray(p_war, dtype=np.float64) if lever.incurred == "if_war"
                  and p_war is not None else 1.0)
+        if lever.kind == "sanctions" and "audience_cost" in lever.effect:
+            # the threat game: in war the senders impose what is credible and pay the
+            # audience cost on what they back down from (crisis/levers.py, sanctions_threat)
+            _, paid = sanctions_threat(levels[:, j, None], lever.effect, lever.cost)
+            total += paid.mean(axis=1) * share
+            continue
         total += levels[:, j] * float(lever.cost.mean()) * share
     return total + concession_cost(inputs, snapped)
 

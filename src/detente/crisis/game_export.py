@@ -25,17 +25,21 @@ from collections.abc import Mapping
 from typing import Any, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
 from detente.crisis.deterrence import deterrence
 from detente.crisis.games import deterrence_game, sanctions_game, to_efg
 from detente.crisis.inputs import point_inputs
 from detente.crisis.sanctions import TIES_OUTCOMES, sanctions_complete_information
 from detente.models.base import ModelInputError
+from detente.provenance import versions
 from detente.scenario import Scenario
 
-Kind = Literal["deterrence", "sanctions"]
+Kind = Literal["deterrence", "sanctions", "signalling"]
 KINDS: tuple[str, ...] = ("deterrence", "sanctions")
+#: every kind of ``detente game``; the signalling game is the simulation's stage game, set up
+#: by :mod:`detente.simulate.signalling`
+ALL_KINDS: tuple[str, ...] = (*KINDS, "signalling")
 
 
 class CrisisGame(BaseModel):
@@ -48,6 +52,8 @@ class CrisisGame(BaseModel):
     parameters: dict[str, float]
     equilibrium: dict[str, Any]
     efg: str
+    seed: int | None = None  # the seed of the draws the game depends on (signalling only)
+    versions: dict[str, str] = Field(default_factory=dict)
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.model_dump(mode="json"), indent=indent, allow_nan=False)
@@ -60,7 +66,7 @@ class GameInputError(ModelInputError):
 def parameters(scenario: Scenario, kind: str) -> dict[str, float]:
     """The game's parameters at the scenario's point values (module docstring)."""
     if kind not in KINDS:
-        raise GameInputError(f"--kind must be one of {', '.join(KINDS)}, not {kind!r}")
+        raise GameInputError(f"--kind must be one of {', '.join(ALL_KINDS)}, not {kind!r}")
     if scenario.crisis is None:
         raise GameInputError(f"scenario {scenario.id!r} has no crisis: section, so it has no "
                              "crisis game (docs/crisis-section.md)")
@@ -108,14 +114,15 @@ def crisis_game(scenario: Scenario, kind: str,
     except ValueError as exc:
         raise GameInputError(f"{kind} game of scenario {scenario.id!r}: {exc}") from None
     return CrisisGame(scenario=scenario.id, kind=kind, parameters=params, equilibrium=eq,
-                      efg=to_efg(tree))
+                      efg=to_efg(tree), versions=versions())
 
 
 def _deterrence(p: dict[str, float]) -> dict[str, Any]:
     r = deterrence(p["p_resolved"], win=p["win"], status_quo=p["status_quo"], war=p["war"])
     return {"threshold": float(np.asarray(r.threshold)),
             "challenges": bool(r.challenges), "resolved_resists": True,
-            "irresolute_concedes": True, "p_war": float(np.asarray(r.p_war))}
+            "irresolute_concedes": not bool(r.irresolute_resists),
+            "p_war": float(np.asarray(r.p_war))}
 
 
 def _sanctions(p: dict[str, float]) -> dict[str, Any]:

@@ -67,7 +67,7 @@ class CrisisInputs:
     p_win: FloatArray
     p_future: FloatArray
     cost: FloatArray
-    periods: int
+    periods: FloatArray
     discount: FloatArray
     has_shift: bool
     levers: tuple[LeverArrays, ...]
@@ -155,9 +155,9 @@ def crisis_inputs(draws: Draws) -> CrisisInputs:
     if shift is not None:
         p_future = get(("crisis", "power_shift", "p_win_future"), shift.p_win_future)
         discount = get(("crisis", "power_shift", "discount"), shift.discount)
-        periods = shift.periods
+        periods = get(("crisis", "power_shift", "periods"), shift.periods)
     else:
-        p_future, discount, periods = p_win.copy(), np.zeros(n), 1
+        p_future, discount, periods = p_win.copy(), np.zeros(n), np.ones(n)
 
     effect_levers: list[LeverArrays] = []
     concessions: list[LeverArrays] = []

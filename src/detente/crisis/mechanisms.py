@@ -1,9 +1,10 @@
-"""Why war happens in a draw: commitment, indivisibility, no range, limits, private information.
+"""Why war happens in a draw: commitment, an offer beyond the offerers' own limits,
+indivisibility, no range, a range beyond the limits, private information.
 
 The mechanisms are attributed in a fixed order, the first that applies winning; the
 rationalist explanations are Fearon's (1995) three (private information with incentives to
-misrepresent, commitment problems, issue indivisibility) plus two that come from the offer
-line itself. See ``docs/crisis-model.md``.
+misrepresent, commitment problems, issue indivisibility) plus three that come from the offer
+and the offer line themselves. See ``docs/crisis-model.md``.
 """
 
 from __future__ import annotations
@@ -14,14 +15,29 @@ from detente.crisis.bargaining import FloatArray
 from detente.crisis.inputs import CrisisInputs, feasible_t, snap
 from detente.crisis.levers import lever_levels
 from detente.crisis.offers import Ranges
-from detente.crisis.war_values import Evaluation, check_offers, war_decisions
+from detente.crisis.war_values import MARGIN_TOL, Evaluation, check_offers, war_decisions
 
-__all__ = ["MECHANISMS", "mechanisms"]
+__all__ = ["MECHANISMS", "mechanisms", "outside_limits"]
 
-#: Mechanism codes, in the order they are attributed (the first that applies wins).
+
+def outside_limits(inputs: CrisisInputs, offer: FloatArray) -> bool:
+    """Whether an offer ``(K,)`` lies outside what the defenders' concession levers say they
+    would offer on some issue (their ``range``)."""
+    for lever in inputs.concessions:
+        x = float(offer[inputs.issue_ids.index(str(lever.issue))])
+        if not lever.low - 1e-9 <= x <= lever.high + 1e-9:
+            return True
+    return False
+
+#: Mechanism codes, in the order they are attributed (the first that applies wins; code 6
+#: came later and is attributed second, its number kept so older codes stay valid).
 MECHANISMS: dict[int, tuple[str, str]] = {
     1: ("commitment", "commitment problem: the power shift the challenger fears exceeds what "
                       "any settlement today plus what the rising side can promise can cover"),
+    6: ("outside_own_limits", "an offer outside the offering side's own limits: the offer "
+                              "concedes more than the defenders' concession levers allow, and "
+                              "the defending side prefers war to it; a party refusing an offer "
+                              "it would never make"),
     2: ("indivisibility", "indivisibility: war here disappears when the indivisible issues "
                           "may take intermediate values"),
     3: ("no_range", "no bargaining range on the offer line: no division along it is preferred "
@@ -36,8 +52,9 @@ MECHANISMS: dict[int, tuple[str, str]] = {
 def mechanisms(inputs: CrisisInputs, settings: FloatArray, offer: FloatArray,
                ranges: Ranges) -> tuple[FloatArray, Evaluation]:
     """Per draw, the mechanism behind war at ``offer`` (codes of :data:`MECHANISMS`, 0 for
-    peace), attributed in order: commitment, indivisibility, no range on the line, range
-    beyond the concession limits, private information. Also returns the evaluation."""
+    peace), attributed in order: commitment, an offer outside the defenders' own limits that
+    the defending side would rather fight than accept, indivisibility, no range on the line,
+    range beyond the concession limits, private information. Also returns the evaluation."""
     levels = lever_levels(inputs.levers, settings.reshape(1, -1))
     raw = check_offers(inputs, offer.reshape(1, -1), 1)
     ev = war_decisions(inputs, levels, snap(inputs, raw))
@@ -48,7 +65,8 @@ def mechanisms(inputs: CrisisInputs, settings: FloatArray, offer: FloatArray,
         beyond = np.ones(inputs.n, dtype=bool)
     else:
         beyond = (ranges.upper < window[0] - 1e-12) | (ranges.lower > window[1] + 1e-12)
+    refused = outside_limits(inputs, raw[0]) & (ev.margin_defenders[0] > MARGIN_TOL)
     code = np.select(
-        [~war, ev.commitment[0], ~war_div, ~ranges.exists, ranges.exists & beyond],
-        [0, 1, 2, 3, 4], default=5)
+        [~war, ev.commitment[0], refused, ~war_div, ~ranges.exists, ranges.exists & beyond],
+        [0, 1, 6, 2, 3, 4], default=5)
     return code.astype(np.float64), ev

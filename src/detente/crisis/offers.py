@@ -10,7 +10,7 @@ draws (Fearon 1995; :func:`detente.crisis.risk_return`). See ``docs/crisis-model
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,12 +26,19 @@ from detente.crisis.inputs import (
     values_at,
 )
 from detente.crisis.levers import LeverArrays, apply_levers, lever_levels
-from detente.crisis.war_values import MARGIN_TOL, evaluate_bundles, values_of_war
+from detente.crisis.war_values import (
+    MARGIN_TOL,
+    BundleSummary,
+    evaluate_bundles,
+    values_of_war,
+)
 from detente.models import registry
 from detente.models.base import run_model
+from detente.scenario.offers import Offer, latest
 from detente.scenario.schema import Scenario
 
-__all__ = ["Optimum", "Ranges", "bargaining_ranges", "optimal_offer", "resolve_offer"]
+__all__ = ["Optimum", "Ranges", "bargaining_ranges", "optimal_offer", "resolve_offer",
+           "table_offer"]
 
 
 @dataclass(frozen=True)
@@ -151,7 +158,8 @@ class Optimum:
 
 def optimal_offer(inputs: CrisisInputs, settings: Any = None, *,
                   ranges: Ranges | None = None, grid: int = 101,
-                  max_thresholds: int = 256) -> Optimum:
+                  max_thresholds: int = 256,
+                  evaluate: Callable[[FloatArray], BundleSummary] | None = None) -> Optimum:
     """Fearon's risk-return trade-off for the defending side, solved over the draws.
 
     The defenders offer ``x(t)`` (clipped to the concession levers' limits and moved to
@@ -162,6 +170,11 @@ def optimal_offer(inputs: CrisisInputs, settings: Any = None, *,
     with few draws, which makes the search exact as in :func:`detente.crisis.risk_return`),
     then a fine grid around the best candidate. Among equally good offers the one with the
     lowest P(war) wins (Fearon: the proposer takes the less risky of equal demands).
+
+    ``evaluate`` (offers -> their summaries over the draws) defaults to
+    :func:`detente.crisis.war_values.evaluate_bundles` on ``inputs``; the analysis passes
+    one that runs the draws batch by batch (:class:`detente.crisis.batches.DrawBatches`),
+    ``ranges`` then being those of every draw.
     """
     s = inputs.default_settings if settings is None else np.asarray(settings, dtype=np.float64)
     rng = ranges if ranges is not None else bargaining_ranges(inputs, s)
@@ -174,7 +187,8 @@ def optimal_offer(inputs: CrisisInputs, settings: Any = None, *,
 
     def score(ts: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         offers = feasible(inputs, line(inputs, ts))
-        summary = evaluate_bundles(inputs, s.reshape(1, -1), offers)
+        summary = (evaluate(offers) if evaluate is not None
+                   else evaluate_bundles(inputs, s.reshape(1, -1), offers))
         return summary.expected_value_defenders, summary.p_war, offers
 
     value, p_war, _ = score(candidates)
@@ -199,17 +213,22 @@ def _best(value: FloatArray, p_war: FloatArray, t: FloatArray) -> int:
 
 
 def resolve_offer(scenario: Scenario, inputs: CrisisInputs, model: str, seed: int,
-                  offer: Mapping[str, float] | None, levers: Mapping[str, float] | None
+                  offer: Mapping[str, float] | None, levers: Mapping[str, float] | None, *,
+                  offer_id: str | None = None
                   ) -> tuple[FloatArray, list[str], FloatArray, list[str]]:
     """The offer per issue and its source, and the effect levers' settings and sources.
 
     Order of precedence for an issue: ``offer``, then a concession lever set in ``levers``,
-    then that lever's default, then the negotiation ``model``'s forecast at point values.
+    then the offer on the table (the scenario's offer ``offer_id``, by default its latest
+    dated one; :func:`table_offer`), then the concession lever's default, then the
+    negotiation ``model``'s forecast at point values (only for a scenario that lists no
+    offers: a forecast is where talks might settle, not an offer anyone made).
     """
     crisis = scenario.crisis
     assert crisis is not None
     offer = dict(offer or {})
     chosen = dict(levers or {})
+    on_table = table_offer(scenario, offer_id)
     for iid in offer:
         if iid not in scenario.issue_ids:
             raise CrisisInputError(f"--offer: {iid!r} is not an issue of {scenario.id!r} "
@@ -218,8 +237,9 @@ def resolve_offer(scenario: Scenario, inputs: CrisisInputs, model: str, seed: in
         if lid not in crisis.lever_ids:
             raise CrisisInputError(f"--lever: {lid!r} is not a lever of {scenario.id!r} "
                                    f"(levers: {', '.join(crisis.lever_ids) or 'none'})")
-    forecast = run_model(registry.get(model), scenario, config=registry.make_config(model),
-                         rng=np.random.default_rng(seed), seed=seed)
+    forecast = (None if on_table is not None else
+                run_model(registry.get(model), scenario, config=registry.make_config(model),
+                          rng=np.random.default_rng(seed), seed=seed))
     values, sources = [], []
     for k, issue in enumerate(scenario.issues):
         lever = next((c for c in inputs.concessions if c.issue == issue.id), None)
@@ -231,9 +251,12 @@ def resolve_offer(scenario: Scenario, inputs: CrisisInputs, model: str, seed: in
         elif lever is not None and lever.id in chosen:
             value, source = float(chosen[lever.id]), f"lever {lever.id}"
             _check_setting(lever, value)
+        elif on_table is not None:
+            value, source = float(on_table.terms[issue.id].point), f"offer {on_table.id}"
         elif lever is not None and lever.default is not None:
             value, source = float(lever.default), f"lever {lever.id} default"
         else:
+            assert forecast is not None
             value, source = float(forecast.forecast(issue.id)), f"model {model}"
         if not (math.isfinite(value) and inputs.lower[k] - 1e-9 <= value
                 <= inputs.upper[k] + 1e-9):
@@ -253,6 +276,19 @@ def resolve_offer(scenario: Scenario, inputs: CrisisInputs, model: str, seed: in
             setting_sources.append("scenario default" if lever.default is not None
                                    else "not pulled (bottom of range)")
     return (np.array(values), sources, np.array(settings, dtype=np.float64), setting_sources)
+
+
+def table_offer(scenario: Scenario, offer_id: str | None = None) -> Offer | None:
+    """The offer on the table: the scenario's offer ``offer_id`` or, by default, its latest
+    dated offer (None when it lists none)."""
+    if offer_id is None:
+        return latest(scenario.offers)
+    for o in scenario.offers:
+        if o.id == offer_id:
+            return o
+    listed = ", ".join(o.id for o in scenario.offers) or "none; add an offers: section"
+    raise CrisisInputError(f"--offer-id: {offer_id!r} is not an offer of {scenario.id!r} "
+                           f"(offers: {listed})")
 
 
 def _check_setting(lever: LeverArrays, value: float) -> None:

@@ -6,10 +6,34 @@ from __future__ import annotations
 import json
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["CrisisResult", "IssueOffer", "LeverReport", "MechanismShare", "OfferAssessment",
-           "OptimalOffer", "PartyPreference", "RangeReport", "ReferenceOffer"]
+#: What P(war) is, in one plain sentence: shown under the CLI headline, in the JSON Schema's
+#: description of ``p_war`` and in the API docstring.
+P_WAR_DEFINITION = (
+    "P(war) is the share of Monte Carlo draws, each drawing every uncertain number of the "
+    "scenario (positions, saliences, the odds, costs and outcomes of war, the levers' effects) "
+    "from its stated range while the offer and the lever settings are held fixed, in which the "
+    "challenger or the defending side prefers war to the offer or the challenger faces a "
+    "commitment problem no offer today can fix; it measures how much of the analyst's stated "
+    "uncertainty points to war, and it is not a calibrated frequency.")
+
+ReferenceKind = Literal["status quo", "offer made", "terms", "analysed", "landmark", "optimum",
+                        "counterfactual"]
+
+__all__ = [
+    "P_WAR_DEFINITION",
+    "CrisisResult",
+    "IssueOffer",
+    "LeverReport",
+    "MechanismShare",
+    "OfferAssessment",
+    "OfferOnTable",
+    "OptimalOffer",
+    "PartyPreference",
+    "RangeReport",
+    "ReferenceOffer",
+]
 
 
 class _Model(BaseModel):
@@ -102,11 +126,16 @@ class OfferAssessment(_Model):
 
 
 class ReferenceOffer(_Model):
-    """P(war) at a landmark offer, to read the answer against: the status quo, the defending
-    side's own terms (``t = 0``), the most it says it would concede, the least concession that
-    reaches the lowest P(war) on the line (within 0.005), the offer, the optimum."""
+    """P(war) at a reference point, to read the answer against (``kind``): the status quo;
+    each offer the scenario lists (``offer made``); each party's own terms and the defending
+    side's (``t = 0``); the offer analysed when it is none of these; the most the defenders say
+    they would concede and the least concession that reaches the lowest P(war) on the line
+    (``landmark``); the defenders' optimal offer; and each negotiation model's forecast read as
+    a settlement (``counterfactual``: if talks settled where that model says, not an offer
+    anyone made)."""
 
     label: str
+    kind: ReferenceKind = "landmark"
     t: float | None
     offer: dict[str, float]
     p_war: float
@@ -128,8 +157,23 @@ class OptimalOffer(_Model):
     p_war_if_divisible: float
 
 
+class OfferOnTable(_Model):
+    """The offer actually put on the table that the analysis leads with."""
+
+    id: str
+    name: str | None
+    who: list[str]
+    date: str
+
+
 class CrisisResult(_Model):
-    """The integrated crisis analysis of one scenario: the `detente crisis` contract."""
+    """The integrated crisis analysis of one scenario: the `detente crisis` contract.
+
+    ``p_war`` is P(war) at the offer analysed: by default the offer on the table
+    (``offer_on_table``, the scenario's latest dated offer), else the ``model``'s forecast.
+    ``p_war_definition`` says what P(war) is. ``references`` holds P(war) at every reference
+    point, the negotiation models' forecasts among them as counterfactuals.
+    """
 
     scenario: str
     title: str
@@ -141,9 +185,11 @@ class CrisisResult(_Model):
     defenders: list[str]
     defender_weights: str
     offer: list[IssueOffer]
+    offer_on_table: OfferOnTable | None = None
     levers: list[LeverReport]
     range: RangeReport
-    p_war: float
+    p_war: float = Field(description=P_WAR_DEFINITION)
+    p_war_definition: str = P_WAR_DEFINITION
     p_war_interval: tuple[float, float]
     p_war_structural: tuple[float, float] | None
     parties: list[PartyPreference]

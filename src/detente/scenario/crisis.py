@@ -29,7 +29,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from detente.scenario.bounds import check_in_bounds, numbers_of
-from detente.scenario.values import Evidence, Number, Quantity, Text
+from detente.scenario.values import Evidence, Number, Quantity, Text, point
 
 # The same id rule as :mod:`detente.scenario.schema` (kept here to avoid an import cycle).
 Id = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}$")]
@@ -121,13 +121,14 @@ class PowerShift(_Frozen):
     """The shift in power the challenger fears (Fearon 1995; Powell 2006).
 
     Without a settlement the challenger's probability of prevailing falls from ``war.p_win``
-    to ``p_win_future`` in equal steps over ``periods`` periods; ``discount`` is the
+    to ``p_win_future`` in equal steps over ``periods`` periods (a quantity >= 1 like any
+    other, so it can be uncertain: a ``choice`` of whole numbers); ``discount`` is the
     per-period discount factor, in [0, 1).
     """
 
     description: Text | None = None
     p_win_future: Quantity
-    periods: Annotated[int, Field(ge=1, le=1000)] = 1
+    periods: Quantity = Field(default_factory=lambda: point(1.0))
     discount: Quantity
 
 
@@ -214,6 +215,7 @@ class CrisisSection(_Frozen):
                 yield ("war", "outcomes", side, key), q
         if self.power_shift is not None:
             yield ("power_shift", "p_win_future"), self.power_shift.p_win_future
+            yield ("power_shift", "periods"), self.power_shift.periods
             yield ("power_shift", "discount"), self.power_shift.discount
         for n, lever in enumerate(self.levers):
             if lever.cost is not None:
@@ -279,7 +281,7 @@ def crisis_cross_check(data: Any, issue_scales: dict[str, tuple[float, float]],
     _check_steps(data.get("steps"), issue_scales, divisible, problems)
     _check_levers(data.get("levers"), issue_scales, actors, problems, bounds)
 
-    for path, q in _raw_quantities(data):
+    for path, q in raw_quantities(data):
         for e, item in enumerate(q.get("evidence") or [] if isinstance(q, dict) else []):
             _check_source(item, (*root, *path, "evidence", e, "source"), sources, problems)
     levers = data.get("levers")
@@ -352,6 +354,8 @@ def _check_power_shift(shift: Any, problems: Problems) -> None:
     if "p_win_future" in shift:
         check_in_bounds(shift["p_win_future"], _PROBABILITY, (*root, "p_win_future"),
                          problems)
+    if "periods" in shift:
+        check_in_bounds(shift["periods"], (1.0, 1000.0), (*root, "periods"), problems)
     if "discount" in shift:
         bad = [x for x in numbers_of(shift["discount"]) if not 0.0 <= x < 1.0]
         if bad:
@@ -488,7 +492,7 @@ def _check_effects(effect: Any, kind: str, n: int, problems: Problems, bounds: A
             problems.append((path, f"a {kind} lever needs effect {key!r} ({meaning})"))
 
 
-def _raw_quantities(data: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
+def raw_quantities(data: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
     """The raw numbers of the section (paths below ``crisis``), for the evidence check."""
     war = data.get("war")
     if isinstance(war, dict):
@@ -505,7 +509,7 @@ def _raw_quantities(data: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
                         yield ("war", "outcomes", side, key), q
     shift = data.get("power_shift")
     if isinstance(shift, dict):
-        for key in ("p_win_future", "discount"):
+        for key in ("p_win_future", "periods", "discount"):
             if key in shift:
                 yield ("power_shift", key), shift[key]
     levers = data.get("levers")

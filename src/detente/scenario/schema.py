@@ -20,7 +20,10 @@ from typing import Annotated, Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from detente.scenario.bounds import check_in_bounds, is_number
+from detente.scenario.correlations import Correlation, correlations_cross_check
 from detente.scenario.crisis import CrisisSection, crisis_cross_check
+from detente.scenario.crisis import raw_quantities as crisis_raw_quantities
+from detente.scenario.errors import format_path
 from detente.scenario.history import HistoryEvent, history_cross_check
 from detente.scenario.offers import Offer, offer_quantities, offers_cross_check
 from detente.scenario.outcome import Outcome, outcome_cross_check
@@ -103,6 +106,7 @@ class Scenario(_Frozen):
     actors: Annotated[list[Actor], Field(min_length=1)]
     crisis: CrisisSection | None = None
     offers: list[Offer] = Field(default_factory=list)
+    correlations: list[Correlation] = Field(default_factory=list)
     history: list[HistoryEvent] = Field(default_factory=list)
     outcome: Outcome | None = None  # what happened after as_of; read by no model
 
@@ -229,6 +233,13 @@ def cross_check(data: dict[str, Any]) -> list[tuple[Path, str]]:
         actor_ids = [a.get("id") for a in _list(data.get("actors")) if isinstance(a, dict)]
         problems += crisis_cross_check(data["crisis"], scales, divisible,
                                        [a for a in actor_ids if isinstance(a, str)], sources)
+    if "correlations" in data:
+        numbers = {format_path(p): q for p, q in _raw_quantities(data)}
+        section = data.get("crisis")
+        if isinstance(section, dict):
+            numbers |= {format_path(("crisis", *p)): q
+                        for p, q in crisis_raw_quantities(section)}
+        problems += correlations_cross_check(data["correlations"], numbers, sources)
     if "offers" in data:
         actor_ids = [a.get("id") for a in _list(data.get("actors")) if isinstance(a, dict)]
         problems += offers_cross_check(data["offers"], scales,

@@ -15,24 +15,25 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from detente.crisis.analysis import (
-    CrisisInputs,
-    crisis_inputs,
-    feasible,
-    line,
-    resolve_offer,
-    snap,
-)
 from detente.crisis.bargaining import FloatArray
-from detente.sampling import draw, uniforms
+from detente.crisis.inputs import CrisisInputs, crisis_inputs, feasible, line, snap
+from detente.crisis.offers import resolve_offer
+from detente.sampling import Draws, draw, uniforms
 from detente.scenario.history import MOVES
 from detente.scenario.schema import Scenario
 from detente.simulate import beliefs
 from detente.simulate.catalogue import Catalogue
 from detente.simulate.policy import credibility, stage_game
-from detente.simulate.state import TOL, Core, State, evaluate_runs, evaluate_types
+from detente.simulate.state import (
+    TOL,
+    Core,
+    State,
+    evaluate_runs,
+    evaluate_types,
+    offer_values,
+)
 
-__all__ = ["NONE", "Game", "Setup", "prepare", "turn_key"]
+__all__ = ["NONE", "Game", "Setup", "StageInputs", "prepare", "turn_key"]
 
 NONE = -1  # no move recorded (the run had ended)
 IntArray = npt.NDArray[np.int64]
@@ -76,15 +77,16 @@ class Setup:
 
 def prepare(scenario: Scenario, catalogue: Catalogue, *, seed: int, start: int, stop: int,
             weeks: int, types: int, opening: str = "defenders", model: str = "compromise",
-            signals: bool = True) -> Setup:
+            signals: bool = True, draws: Draws | None = None) -> Setup:
     """Draws ``start..stop`` are the runs (the draws of ``detente crisis`` with this seed);
     draws ``0..types`` the defending side's population of challenger types.
 
     ``opening`` is the offer on the table in week 1: ``"defenders"``, the defending side's
     own terms (``t = 0`` on the offer line, within its concession limits), or ``"model"``,
     the offer of ``detente crisis`` (the negotiation ``model``'s forecast, or the concession
-    levers' defaults)."""
-    runs = crisis_inputs(draw(scenario, seed, start, stop))
+    levers' defaults). ``draws`` are the runs' draws when they come from elsewhere (a sweep's
+    chunk, perhaps with correlated inputs); they must be draws ``start..stop``."""
+    runs = crisis_inputs(draw(scenario, seed, start, stop) if draws is None else draws)
     population = crisis_inputs(draw(scenario, seed, 0, types))
     offer, _, settings, _ = resolve_offer(scenario, population, model, seed, None, None)
     if opening == "defenders":
@@ -114,6 +116,24 @@ class Record:
         return cls(np.full((n, weeks), NONE), np.full((n, weeks), NONE),
                    np.full((n, weeks), np.nan), np.full((n, weeks), np.nan),
                    np.full((n, weeks), np.nan))
+
+
+@dataclass(frozen=True)
+class StageInputs:
+    """One week's stage game, per live run: each type's war ``margin`` and whether it
+    ``fight``s now, the belief ``weights`` without those, its two-type ``projection``, the
+    defending side's ``b`` and ``c``, the next signal's sunk cost ``k`` and audience cost
+    ``a`` and its ``rung`` on the ladder (-1: none left)."""
+
+    margin: FloatArray
+    fight: BoolArray
+    weights: FloatArray
+    projection: beliefs.Projection
+    b: FloatArray
+    c: FloatArray
+    k: FloatArray
+    a: FloatArray
+    rung: IntArray
 
 
 @dataclass
@@ -185,9 +205,7 @@ class Game:
     def defender_value(self, rows: IntArray, offer: FloatArray) -> FloatArray:
         """``V_D(x)`` of a per-run offer: the defending side's aggregate (S1)."""
         inputs = self.setup.runs
-        x = snap(inputs, offer)
-        gap = np.abs(x[:, None, :] - inputs.position[rows][:, 1:])
-        v = 1.0 - (inputs.weight[rows][:, 1:] * gap).sum(axis=-1)
+        v = offer_values(inputs, snap(inputs, offer), rows)[:, 1:]
         return np.asarray((v * inputs.defender_weight[rows]).sum(axis=-1))
 
     # ----------------------------------------------------------------------- moves
@@ -264,25 +282,9 @@ class Game:
         """The signal stage, the defending side's reply and its learning (steps 3 to 5)."""
         st, cat = self.state, self.setup.catalogue
         ready = st.mobilisation[r] >= 1.0 - 1e-9
-        types = self.type_core(r)
-        # a type facing a commitment problem wants war whatever the offer: it counts as
-        # resolved (its margin at least a hair above zero)
-        margin = np.where(types.kappa > 1e-9, np.maximum(types.m_c, 1e-9), types.m_c)
-        fight = (margin > TOL) & ready[:, None]
-        weights = beliefs.condition(st.weights[r], (~fight).astype(np.float64))
-        x_next = self.next_offer(r)
-        gain = types.m_c - self.type_core(r, offer=x_next).m_c
-        proj = beliefs.project(weights, np.where(fight, 0.0, margin), gain)
-        v_now = np.asarray(core.v_d)[live]
-        w_now = np.asarray(core.w_d)[live]
-        v_next = self.defender_value(r, x_next)
-        can = np.any(np.abs(snap(self.setup.runs, x_next) - snap(self.setup.runs, st.offer[r]))
-                     > 1e-12, axis=1)
-        b = np.where(can, v_now - v_next, 1.0)
-        c = np.where(can, v_next - w_now, -1.0)
-        rung = self._rung(r, ready)
-        k, a = self._signal_costs(rung)
-        eq = stage_game(proj.mu, b, c, k, a, proj.v_h, proj.w_h, proj.v_l, proj.w_l)
+        s = self.stage_inputs(r, core, live)
+        margin, fight, weights, proj, rung = s.margin, s.fight, s.weights, s.projection, s.rung
+        eq = stage_game(proj.mu, s.b, s.c, s.k, s.a, proj.v_h, proj.w_h, proj.v_l, proj.w_l)
         # a resolved challenger that is not ready prepares: it mobilises whatever the stage
         # game says, because it must be ready to fight (docs/escalation.md, section 1)
         sigma_h = np.where(ready, eq.sigma_h, 1.0)
@@ -323,6 +325,33 @@ class Game:
         if np.any(choose):
             d_mv[choose] = self._lever_choice(r[choose], post[choose])
         return c_mv, d_mv, proj.mu, shift
+
+    def stage_inputs(self, r: IntArray, core: Core, live: BoolArray) -> StageInputs:
+        """The stage game's parameters this week for the live runs ``r`` (``docs/escalation.md``,
+        section 3, "In the simulation"): the belief after the types that fight now are ruled
+        out, its two-type projection, ``b`` and ``c`` from the run's own values and the next
+        signal's costs."""
+        st = self.state
+        ready = st.mobilisation[r] >= 1.0 - 1e-9
+        types = self.type_core(r)
+        # a type facing a commitment problem wants war whatever the offer: it counts as
+        # resolved (its margin at least a hair above zero)
+        margin = np.where(types.kappa > 1e-9, np.maximum(types.m_c, 1e-9), types.m_c)
+        fight = (margin > TOL) & ready[:, None]
+        weights = beliefs.condition(st.weights[r], (~fight).astype(np.float64))
+        x_next = self.next_offer(r)
+        gain = types.m_c - self.type_core(r, offer=x_next).m_c
+        proj = beliefs.project(weights, np.where(fight, 0.0, margin), gain)
+        v_now = np.asarray(core.v_d)[live]
+        w_now = np.asarray(core.w_d)[live]
+        v_next = self.defender_value(r, x_next)
+        can = np.any(np.abs(snap(self.setup.runs, x_next) - snap(self.setup.runs, st.offer[r]))
+                     > 1e-12, axis=1)
+        rung = self._rung(r, ready)
+        k, a = self._signal_costs(rung)
+        return StageInputs(margin=margin, fight=fight, weights=weights, projection=proj,
+                           b=np.where(can, v_now - v_next, 1.0),
+                           c=np.where(can, v_next - w_now, -1.0), k=k, a=a, rung=rung)
 
     def _rung(self, r: IntArray, ready: BoolArray) -> IntArray:
         """The challenger's next signal on its ladder: ``mobilise`` while not ready, else

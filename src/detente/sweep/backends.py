@@ -16,6 +16,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import sys
 import threading
 import time
 import warnings
@@ -308,11 +309,33 @@ def _mp_tempdir() -> str | None:
         return None
 
 
+# A Unix socket's path (sun_path) holds 108 bytes on Linux, 104 on macOS and the BSDs,
+# including the final NUL (Linux unix(7); macOS/FreeBSD unix(4)).
+_SOCKET_PATH_MAX = 107 if sys.platform.startswith("linux") else 103
+# the forkserver listens on <multiprocessing folder>/listener-XXXXXXXX
+# (multiprocessing.connection.arbitrary_address: tempfile names have 8 random characters)
+_LISTENER_NAME = len("/listener-") + 8
+
+
 def _pool_context() -> BaseContext:
-    if "forkserver" in get_all_start_methods():
+    """Forkserver where it exists and its socket fits, else spawn.
+
+    The forkserver listens on a Unix socket inside the multiprocessing folder, which lives
+    under ``$TMPDIR``; a long ``$TMPDIR`` (pytest's per-test folders under xdist, a cluster's
+    job folder) makes that path longer than the kernel allows, and the pool then dies with
+    "AF_UNIX path too long" (CPython issue 132124, fixed only from 3.14 on, by moving the
+    folder to /tmp). Spawned workers talk over pipes and need no socket, so they start
+    (slower: each imports detente) while still honouring the user's ``$TMPDIR``."""
+    tempdir = _mp_tempdir()
+    if "forkserver" in get_all_start_methods() and tempdir is not None \
+            and len(os.fsencode(tempdir)) + _LISTENER_NAME <= _SOCKET_PATH_MAX:
         ctx = get_context("forkserver")
         ctx.set_forkserver_preload([__name__])  # no effect once the server runs
         return ctx
+    if "forkserver" in get_all_start_methods():
+        logging.getLogger(__name__).info(
+            "multiprocessing folder %s is too long for the forkserver's socket: spawning "
+            "workers instead", tempdir)
     return get_context("spawn")
 
 
