@@ -22,9 +22,6 @@ from rich.console import Console, ConsoleOptions, ConsoleRenderable, RenderHook,
 from rich.segment import Segment
 from rich.text import Text
 
-from detente.models.base import ModelInputError
-from detente.scenario import ScenarioError
-
 EXIT_OK, EXIT_FAILURE, EXIT_USAGE = 0, 1, 2
 
 # Control characters (C0 except tab and newline, DEL, C1) and the Unicode bidi controls
@@ -89,10 +86,10 @@ ForceOpt = Annotated[bool, typer.Option(
     "--force", help="Overwrite the --output file if it exists.")]
 SeedOpt = Annotated[int, typer.Option(
     "--seed", help="Seed of the random generator (stored with the result).", min=0)]
-# The analyses that hold every draw in memory at once (crisis, whatif, report) take at most
-# this many: crisis on ukraine-2022 peaked at 643 MiB (125 s), on the whatif toy at 465 MiB
-# (benchmarks/bench_hostile_inputs.py --draws).
-# More draws stream through `detente sweep` in chunks of bounded memory.
+# The analyses that hold every draw in memory at once (whatif's lever search, report's offer
+# curve) take at most this many: at this size crisis, before it ran its draws in batches,
+# peaked at 643 MiB on ukraine-2022 (benchmarks/bench_hostile_inputs.py --draws).
+# `detente crisis` takes up to 10,000,000 in batches; `detente sweep` streams any number.
 MAX_DRAWS_IN_MEMORY = 200_000
 ScenarioArg = Annotated[str | None, typer.Argument(
     help="A built-in scenario name (see `detente scenarios`) or a file "
@@ -133,6 +130,11 @@ def show_warnings(caught: list[warnings.WarningMessage]) -> None:
 
 @contextmanager
 def _errors_to_exit() -> Iterator[None]:
+    # imported here, not at the top: building the command line (`--help`) must not load the
+    # scenario and model layers (issue #11, tests/cli/test_startup.py)
+    from detente.models.base import ModelInputError
+    from detente.scenario import ScenarioError
+
     try:
         yield
     except ScenarioError as exc:

@@ -5,16 +5,15 @@ offer. The integrated analysis of a scenario's ``crisis:`` section
 from __future__ import annotations
 
 import json
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from detente import api
+from detente.cli.choices import MODEL_NAMES
 from detente.cli.common import (
-    MAX_DRAWS_IN_MEMORY,
     ForceOpt,
     Format,
     FormatOpt,
@@ -27,10 +26,10 @@ from detente.cli.common import (
     number_pairs,
     user_errors,
 )
-from detente.crisis.analysis import CrisisResult
-from detente.models import registry
-from detente.report import header, id_lines, word_width
-from detente.scenario import Scenario, load
+
+if TYPE_CHECKING:
+    from detente.crisis.analysis import CrisisResult
+    from detente.scenario import Scenario
 
 
 def crisis(
@@ -50,12 +49,12 @@ def crisis(
         "--model", "-m", help="Negotiation model whose forecast is the offer when the scenario "
                               "lists no offers made (every model's forecast is shown as a "
                               f"counterfactual either way). One of: "
-                              f"{', '.join(registry.names())}.")] = "compromise",
+                              f"{', '.join(MODEL_NAMES)}.")] = "compromise",
     draws: Annotated[int, typer.Option(
-        "--draws", "-n", help="Monte Carlo draws of the uncertain inputs (held in memory: at "
-                              "most 200,000; for more, `detente sweep -e crisis` streams "
-                              "them).", min=100,
-        max=MAX_DRAWS_IN_MEMORY)] = 10_000,
+        "--draws", "-n", help="Monte Carlo draws of the uncertain inputs, up to 10,000,000 "
+                              "(evaluated in batches of 50,000 draws: memory grows by "
+                              "about 32 bytes a draw).", min=100,
+        max=10_000_000)] = 10_000,
     calibrated: Annotated[bool, typer.Option(
         "--calibrated", help="Also give P(war) through the calibration map fitted on ICB "
                              "crises before 1980 (docs/backtest.md).")] = False,
@@ -67,6 +66,10 @@ def crisis(
     """Will diplomacy beat war? P(war) at the offer on the table and at every reference point
     (status quo, each party's terms, the defenders' best offer, each negotiation model's
     forecast as a counterfactual), who prefers war and why, and the bargaining range."""
+    from detente import api
+    from detente.models import registry
+    from detente.scenario import load
+
     check_output(output, force=force, protect=[scenario])
     with user_errors():
         s = load(scenario)
@@ -152,6 +155,9 @@ def _short_label(label: str) -> str:
 
 def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     """The answer first, then the tables it rests on."""
+    from detente.report import header, id_lines, word_width
+    from detente.scenario.wording import in_sentence
+
     names = {a.id: a.name for a in s.actors}
     challenger = names[r.challenger]
     console.print(Text.assemble((r.title, "bold"),
@@ -175,8 +181,8 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
                   f"{', '.join(sources)}.", style="dim")
 
     t = Table(title=f"P(war) at every reference point, same draws and levers (t = share of the "
-                    f"way from the defenders' terms to {challenger}'s demand)",
-              title_justify="left")
+                    f"way from the defenders' terms to {in_sentence(challenger)}'s demand)",
+              title_justify="left", pad_edge=False)  # seven columns fit 80 without edges
     t.add_column("reference point", min_width=word_width("counterfactual:"), max_width=36,
                  overflow="fold")
     for col in ("t", "P(war)", "commitment", f"{challenger} wants war", "defenders want war",

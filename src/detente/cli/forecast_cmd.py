@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from importlib import import_module
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.text import Text
 
-from detente import api
+from detente.cli.choices import MODEL_NAMES
 from detente.cli.common import (
     ForceOpt,
     Format,
@@ -26,16 +26,18 @@ from detente.cli.common import (
     parse_pairs,
     user_errors,
 )
-from detente.models import ForecastResult, registry
-from detente.report import forecast_table, frame_table, rounds_table
-from detente.scenario import Scenario, load
+
+if TYPE_CHECKING:
+    from detente.api import ForecastReport
+    from detente.models import ForecastResult
+    from detente.scenario import Scenario
 
 
 def forecast(
     scenario: ScenarioArg = None,
     model: Annotated[list[str] | None, typer.Option(
         "--model", "-m",
-        help=f"Model to run, repeatable, or 'all'. One of: {', '.join(registry.names())}.",
+        help=f"Model to run, repeatable, or 'all'. One of: {', '.join(MODEL_NAMES)}.",
     )] = None,
     reading: Annotated[str | None, typer.Option(
         help="Reading of a model that has several (eum: paper or scholz-code).")] = None,
@@ -53,6 +55,11 @@ def forecast(
 ) -> None:
     """Forecast where negotiations settle on every issue (default: the compromise and
     weighted-median baselines)."""
+    from detente import api
+    from detente.models import registry
+    from detente.report import forecast_table, rounds_table
+    from detente.scenario import load
+
     names = model or ["compromise", "median"]
     check_output(output, force=force, protect=[scenario])
     with user_errors():
@@ -100,6 +107,8 @@ def _explainer(model: str) -> Callable[..., Any] | None:
 
 def _warn_unused_reading(chosen: list[str], reading: str | None) -> None:
     """``--reading`` on models that have no readings is ignored: say so."""
+    from detente.models import registry
+
     if reading is None:
         return
     without = [n for n in chosen if "reading" not in registry.get(n).config.model_fields]
@@ -112,6 +121,8 @@ def _warn_unused_reading(chosen: list[str], reading: str | None) -> None:
 
 
 def _settings_for(name: str, pairs: list[str] | None, reading: str | None) -> dict[str, object]:
+    from detente.models import registry
+
     info = registry.get(name)
     fields = info.config.model_fields
     out: dict[str, object] = {}
@@ -123,9 +134,11 @@ def _settings_for(name: str, pairs: list[str] | None, reading: str | None) -> di
     return out
 
 
-def _explain(report: api.ForecastReport, s: Scenario, actor: str, console: Console) -> None:
+def _explain(report: ForecastReport, s: Scenario, actor: str, console: Console) -> None:
     """The view from ACTOR (checked by :func:`_check_explain` before the run): how it reckons
     every dyad (models with an ``explain``)."""
+    from detente.report import frame_table
+
     found = [(r, _explainer(r.model)) for r in report.results]
     explainers: list[tuple[ForecastResult, Callable[..., Any]]] = [
         (r, fn) for r, fn in found if fn is not None]

@@ -24,15 +24,13 @@ from detente.cli.common import (
     replacing,
     user_errors,
 )
-from detente.report import scenario_tables
-from detente.scenario import builtin_names, load
-from detente.scenario.errors import format_path
-from detente.scenario.writer import write
 
 
 def scenarios(fmt: FormatOpt = Format.table, output: OutputOpt = None,
               force: ForceOpt = False) -> None:
     """List the built-in scenarios."""
+    from detente.scenario import builtin_names, load
+
     with user_errors():
         found = [load(name) for name in builtin_names()]
     rows = [{"name": s.id, "title": s.title, "as_of": s.as_of.isoformat() if s.as_of else None,
@@ -55,6 +53,9 @@ def show(scenario: ScenarioArg = None, fmt: FormatOpt = Format.table,
              "--evidence", "-e", help="List every quote and judgment behind the numbers.")
          ] = False) -> None:
     """Print a scenario: actors × issues with uncertainty and evidence."""
+    from detente.report import scenario_tables
+    from detente.scenario import load
+
     check_output(output, force=force, protect=[scenario])
     with user_errors():
         s = load(scenario)
@@ -69,6 +70,8 @@ def validate(file: Annotated[str, typer.Argument(help="Scenario file or built-in
                  "note, and quotes not found word for word in their source's shipped text."
              )] = False) -> None:
     """Check a scenario file; report every problem with its file, line and field."""
+    from detente.scenario import load
+    from detente.scenario.errors import format_path
     from detente.scenario.evidence import check_quotes
     from detente.scenario.loader import parse_yaml, read_bytes, resolve
 
@@ -120,6 +123,9 @@ def convert(source: Annotated[str, typer.Argument(
             force: Annotated[bool, typer.Option("--force", help="Overwrite TARGET.")] = False
             ) -> None:
     """Convert a KTAB CSV/XML or expected-utility table (or a built-in) to a detente file."""
+    from detente.scenario import load
+    from detente.scenario.writer import write
+
     if target.suffix.lower() not in (".yaml", ".yml", ".json"):
         fail(f"{target}: write to a .yaml, .yml or .json file")
     check_output(target, force=force, protect=[source])

@@ -6,13 +6,14 @@ import enum
 import inspect
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from detente.cli.choices import EVALUATOR_NAMES, MODEL_NAMES, SENSITIVITY_SAMPLES
 from detente.cli.common import (
     ForceOpt,
     Format,
@@ -27,19 +28,10 @@ from detente.cli.common import (
     replacing,
     user_errors,
 )
-from detente.evaluate import EVALUATORS, Evaluator, default_evaluator
-from detente.models import registry
-from detente.report import id_lines
-from detente.scenario import load
-from detente.sensitivity import (
-    DEFAULT_SAMPLES,
-    OutputIndices,
-    SensitivityError,
-    SensitivityResult,
-    analyse,
-    fragile,
-    plot_format,
-)
+
+if TYPE_CHECKING:
+    from detente.evaluate import Evaluator
+    from detente.sensitivity import OutputIndices, SensitivityResult
 
 DOMINANT = 0.5  # an input with a total index at least this large is flagged in the table
 
@@ -56,18 +48,18 @@ def sensitivity(
                          "screening by elementary effects (mu*, sigma).")] = MethodChoice.sobol,
     samples: Annotated[int | None, typer.Option(
         "--samples", "-n", min=2, show_default=False,
-        help=f"Sobol: base samples, a power of two (default {DEFAULT_SAMPLES['sobol']}; runs "
-             f"N x (inputs + 2)). Morris: trajectories (default {DEFAULT_SAMPLES['morris']}; "
+        help=f"Sobol: base samples, a power of two (default {SENSITIVITY_SAMPLES['sobol']}; runs "
+             f"N x (inputs + 2)). Morris: trajectories (default {SENSITIVITY_SAMPLES['morris']}; "
              "runs N x (inputs + 1)).")] = None,
     evaluate: Annotated[str | None, typer.Option(
         "--evaluate", "-e", metavar="EVALUATOR", show_default=False,
-        help=f"What to compute per run. One of: {', '.join(EVALUATORS)}. Default: all "
+        help=f"What to compute per run. One of: {', '.join(EVALUATOR_NAMES)}. Default: all "
              "(forecasts and crisis outputs) for a scenario with a crisis section, else "
              "forecast.")] = None,
     model: Annotated[list[str] | None, typer.Option(
         "--model", "-m",
         help="Negotiation model for the forecast evaluator, repeatable. One of: "
-             f"{', '.join(registry.names())}. Default: compromise.")] = None,
+             f"{', '.join(MODEL_NAMES)}. Default: compromise.")] = None,
     output_name: Annotated[list[str] | None, typer.Option(
         "--output-name", metavar="NAME",
         help="Output to analyse, repeatable; glob patterns allowed "
@@ -89,6 +81,10 @@ def sensitivity(
 ) -> None:
     """Rank the scenario's uncertain inputs by how much each drives every output (global
     sensitivity analysis with SALib: Sobol indices or Morris screening)."""
+    from detente.evaluate import default_evaluator
+    from detente.scenario import load
+    from detente.sensitivity import SensitivityError, analyse, plot_format
+
     check_output(output, force=force, protect=[scenario])
     check_output(plot, force=force, protect=[scenario])
     with user_errors():
@@ -118,6 +114,9 @@ def sensitivity(
 
 
 def _evaluator(name: str, models: list[str] | None) -> Evaluator:
+    from detente.evaluate import EVALUATORS
+    from detente.models import registry
+
     try:
         factory = EVALUATORS[name]
     except KeyError:
@@ -169,6 +168,8 @@ def render(result: SensitivityResult, console: Console, *, top: int = 15) -> Non
 
 
 def _table(result: SensitivityResult, o: OutputIndices, top: int) -> Table:
+    from detente.sensitivity import fragile
+
     t = Table(title=f"{o.name}: mean {o.mean:.4g}, sd {o.std:.4g}", title_justify="left")
     t.add_column("#", justify="right", style="dim")
     t.add_column("input", no_wrap=True)
@@ -202,6 +203,8 @@ def _table(result: SensitivityResult, o: OutputIndices, top: int) -> Table:
 def _input_cell(result: SensitivityResult, name: str, dominant: bool) -> Text:
     """The input's field name (``actors[1].positions.nato_enlargement``, the name every
     command and export uses), broken between its parts rather than inside a word."""
+    from detente.report import id_lines
+
     return Text(id_lines(name, 18), style="bold red" if dominant else "")
 
 
@@ -212,6 +215,8 @@ def _bar(value: float, scale: float, width: int = 10) -> str:
 
 
 def _summary(result: SensitivityResult, o: OutputIndices) -> Text:
+    from detente.sensitivity import fragile
+
     if o.constant:
         return Text()
     hinges = fragile(result, o.name, DOMINANT)

@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -32,6 +32,13 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from detente.cli.choices import (
+    EVALUATOR_NAMES,
+    SWEEP_CHUNK,
+    SWEEP_DRAWS,
+    SWEEP_ENV_DB,
+    SWEEP_MAX_SEED,
+)
 from detente.cli.common import (
     ForceOpt,
     Format,
@@ -48,25 +55,10 @@ from detente.cli.common import (
     show_warnings,
     user_errors,
 )
-from detente.evaluate import EVALUATORS, default_evaluator
-from detente.sampling import uncertain_inputs
-from detente.scenario import Scenario, load
-from detente.sweep import (
-    DEFAULT_CHUNK,
-    DEFAULT_DRAWS,
-    ENV_DB,
-    RunInfo,
-    Summary,
-    SweepError,
-    SweepInterrupted,
-    SweepResult,
-    list_runs,
-    open_run,
-    resolve_db,
-    resume_sweep,
-    run_sweep,
-)
-from detente.sweep.runner import MAX_SEED, make_evaluator
+
+if TYPE_CHECKING:
+    from detente.scenario import Scenario
+    from detente.sweep import RunInfo, Summary, SweepResult
 
 EXIT_INTERRUPTED = 130
 
@@ -78,8 +70,8 @@ class BackendName(enum.StrEnum):
 
 
 DbOpt = Annotated[Path | None, typer.Option(
-    "--db", envvar=ENV_DB, dir_okay=False, show_default=False,
-    help=f"Run database (DuckDB file). Default: ${ENV_DB}, else ./detente-runs.duckdb.")]
+    "--db", envvar=SWEEP_ENV_DB, dir_okay=False, show_default=False,
+    help=f"Run database (DuckDB file). Default: ${SWEEP_ENV_DB}, else ./detente-runs.duckdb.")]
 RunArg = Annotated[str, typer.Argument(
     help="A run id (or a unique prefix of one), as `detente runs list` shows.",
     show_default=False)]
@@ -89,21 +81,21 @@ def sweep(
     scenario: ScenarioArg = None,
     draws: Annotated[int | None, typer.Option(
         "--draws", "-n", min=1, show_default=False,
-        help=f"Number of Monte Carlo draws. Default: {DEFAULT_DRAWS:,} (with --resume: the "
+        help=f"Number of Monte Carlo draws. Default: {SWEEP_DRAWS:,} (with --resume: the "
              "run's; a larger number extends it).")] = None,
     seed: Annotated[int | None, typer.Option(
-        "--seed", min=0, max=MAX_SEED, show_default=False,
+        "--seed", min=0, max=SWEEP_MAX_SEED, show_default=False,
         help="Seed of the draws (stored with the run). Default: 0.")] = None,
     chunk_size: Annotated[int | None, typer.Option(
         "--chunk-size", min=1, show_default=False,
         help=f"Draws per chunk: the unit of work and of storage; does not change any "
-             f"number. Default: {DEFAULT_CHUNK:,}.")] = None,
+             f"number. Default: {SWEEP_CHUNK:,}.")] = None,
     model: Annotated[list[str] | None, typer.Option(
         "--model", "-m", help="Negotiation model for the evaluator, repeatable "
                               "(forecast: every one given; default compromise).")] = None,
     evaluate: Annotated[str | None, typer.Option(
         "--evaluate", "-e", show_default=False,
-        help=f"What to compute per draw: {', '.join(EVALUATORS)}. Default: all (negotiation "
+        help=f"What to compute per draw: {', '.join(EVALUATOR_NAMES)}. Default: all (negotiation "
              "forecast and crisis analysis) when the scenario has a crisis section, else "
              "forecast.")] = None,
     eval_set: Annotated[list[str] | None, typer.Option(
@@ -138,6 +130,10 @@ def sweep(
     """Run a Monte Carlo sweep: draw every uncertain input, evaluate each draw, store inputs
     and outputs in the run database, and summarise every output (with a warning when the
     draws split into two camps)."""
+    from detente.evaluate import default_evaluator
+    from detente.scenario import load
+    from detente.sweep import DEFAULT_CHUNK, DEFAULT_DRAWS, resolve_db, resume_sweep, run_sweep
+
     check_output(output, force=force, protect=[scenario, resolve_db(db)])
     with _errors():
         bar = _ProgressBar(enabled=not quiet and err_console.is_terminal)
@@ -175,6 +171,9 @@ _ANNOUNCE_BYTES = 10e6
 def sweep_size(scenario: Scenario, evaluator: str, settings: dict[str, Any], draws: int
                ) -> tuple[float, int]:
     """The estimated bytes a sweep adds to the run database, and the columns per draw."""
+    from detente.sampling import uncertain_inputs
+    from detente.sweep.runner import make_evaluator
+
     columns = 1 + len(uncertain_inputs(scenario)) + len(
         make_evaluator(evaluator, settings).outputs(scenario))
     return draws * columns * _BYTES_PER_VALUE, columns
@@ -201,6 +200,8 @@ runs_app = typer.Typer(
 def runs_list(db: DbOpt = None, fmt: FormatOpt = Format.table,
               output: OutputOpt = None, force: ForceOpt = False) -> None:
     """List the runs in the database, newest first."""
+    from detente.sweep import list_runs, resolve_db
+
     check_output(output, force=force, protect=[resolve_db(db)])
     with _errors():
         runs = list_runs(db)
@@ -232,6 +233,8 @@ def runs_show(run: RunArg, db: DbOpt = None, inputs: Annotated[bool, typer.Optio
         fmt: FormatOpt = Format.table, output: OutputOpt = None,
         force: ForceOpt = False) -> None:
     """Show a run: what was run, its status, and the summary of every stored output."""
+    from detente.sweep import open_run, resolve_db
+
     check_output(output, force=force, protect=[resolve_db(db)])
     with _errors():
         result = open_run(db, run)
@@ -246,6 +249,8 @@ def runs_export(run: RunArg, output: Annotated[Path, typer.Option(
         help="The file to write: .parquet or .csv (by its name).")],
         db: DbOpt = None, force: ForceOpt = False) -> None:
     """Export a run's draws (draw index, every input, every output) to Parquet or CSV."""
+    from detente.sweep import open_run, resolve_db
+
     check_output(output, force=force, protect=[resolve_db(db)])
     with _errors():
         result = open_run(db, run)
@@ -265,6 +270,8 @@ def runs_export(run: RunArg, output: Annotated[Path, typer.Option(
 def _errors() -> Iterator[None]:
     """The shared user-error rule plus the sweep's own: SweepError -> exit 2, Ctrl-C ->
     the run marked interrupted and the command to continue it, warnings -> stderr."""
+    from detente.sweep import SweepError, SweepInterrupted, resolve_db
+
     with user_errors(), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -296,6 +303,8 @@ def _evaluator_settings(name: str, model: list[str] | None, pairs: list[str] | N
                         ) -> dict[str, Any]:
     """Keyword arguments of evaluator ``name`` from --model and --eval-set: ``--model``
     fills ``models`` (a list) or ``model`` (one), whichever the evaluator takes."""
+    from detente.evaluate import EVALUATORS
+
     factory = EVALUATORS.get(name)
     if factory is None:
         fail(f"unknown evaluator {name!r}; evaluators: {', '.join(EVALUATORS)}")
@@ -334,6 +343,9 @@ def _check_resume_options(run: str, db: Path | None, *, seed: int | None,
                           evaluate: str | None, model: list[str] | None,
                           eval_set: list[str] | None, correlate: list[str] | None) -> None:
     """Options that define a run may be repeated with --resume but not changed."""
+    from detente.sweep import open_run
+    from detente.sweep.runner import make_evaluator
+
     info = open_run(db, run).info
     if seed is not None and seed != info.seed:
         fail(f"run {info.run_id} uses seed {info.seed}; --seed {seed} conflicts (omit it "

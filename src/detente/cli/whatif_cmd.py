@@ -7,7 +7,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 from types import TracebackType
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -22,7 +22,6 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
-from detente import api
 from detente.cli.common import (
     MAX_DRAWS_IN_MEMORY,
     ForceOpt,
@@ -38,9 +37,10 @@ from detente.cli.common import (
     replacing,
     user_errors,
 )
-from detente.scenario import Scenario, load
-from detente.whatif import WhatIfResult
-from detente.whatif.result import plot_format
+
+if TYPE_CHECKING:
+    from detente.scenario import Scenario
+    from detente.whatif import WhatIfResult
 
 
 def whatif(
@@ -80,6 +80,10 @@ def whatif(
 ) -> None:
     """What will it take? The cheapest bundles of levers and concessions that bring P(war)
     to the target, the frontier of cost versus risk, and what the answer hinges on."""
+    from detente import api
+    from detente.scenario import load
+    from detente.whatif.result import plot_format
+
     check_output(output, force=force, protect=[scenario])
     check_output(plot, force=force, protect=[scenario])
     with user_errors():

@@ -32,7 +32,6 @@ from typing import Annotated, Any
 import numpy as np
 from numpy.typing import NDArray
 from pydantic import BaseModel, ConfigDict, Field, model_validator
-from scipy import stats
 
 _PROB_TOLERANCE = 1e-6
 _DISTRIBUTIONS = ("uniform", "triangular", "truncnormal", "beta", "choice")
@@ -252,6 +251,8 @@ class Quantity(_Frozen):
         t = self.truncnormal
         assert t is not None
         a, b = (t.low - t.mean) / t.sd, (t.high - t.mean) / t.sd
+        from scipy import stats  # here, not at the top: scipy.stats costs ~1 s to import
+
         return stats.truncnorm(a, b, loc=t.mean, scale=t.sd)
 
     def sample(self, rng: np.random.Generator, size: int) -> NDArray[np.float64]:
@@ -279,11 +280,15 @@ class Quantity(_Frozen):
         if self.triangular is not None:
             lo, mode, hi = self.triangular
             c = (mode - lo) / (hi - lo)
+            from scipy import stats
+
             return np.asarray(stats.triang(c, loc=lo, scale=hi - lo).ppf(u), dtype=float)
         if self.truncnormal is not None:
             return np.asarray(self._truncnorm().ppf(u), dtype=float)
         if self.beta is not None:
             b = self.beta
+            from scipy import stats
+
             return b.low + (b.high - b.low) * np.asarray(stats.beta(b.a, b.b).ppf(u), dtype=float)
         if self.choice is not None:
             cdf = np.cumsum(self.choice.p)
