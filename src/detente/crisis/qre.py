@@ -42,7 +42,7 @@ def logit(lam: npt.ArrayLike, gain: npt.ArrayLike) -> FloatArray:
 def _lam(lam: npt.ArrayLike) -> FloatArray:
     out = np.asarray(lam, dtype=np.float64)
     if not np.all(np.isfinite(out)) or np.any(out < 0.0):
-        raise ValueError(f"lambda must be a finite number >= 0; got {lam}")
+        raise ValueError(f"lambda must be a finite number >= 0; got {lam!r}")
     return out
 
 
