@@ -36,7 +36,9 @@ from detente.scenario.schema import Scenario
 __all__ = ["BATCH_DRAWS", "DrawBatches", "merge"]
 
 #: Draws per batch. The analysis' working memory grows with the batch, not with ``--draws``:
-#: about 200 MiB at 50,000 draws of ukraine-2022 (benchmarks/bench_crisis_draws.py).
+#: peak RSS of `detente crisis` 264 MiB at 1,000 draws and 810 MiB at 100,000 on
+#: ukraine-2022; on the whatif toy 216, 421, 444 and 779 MiB at 1,000, 100,000, 1,000,000
+#: and 10,000,000 draws (benchmarks/bench_crisis_draws.py, 2-core machine under load).
 BATCH_DRAWS = 50_000
 
 T = TypeVar("T")
