@@ -148,9 +148,26 @@ def all_evaluator(models: Sequence[str] = ("compromise",),
                      {"models": list(models), **parts[1].settings}, combined.categories)
 
 
+def simulate_evaluator(weeks: int = 12, types: int = 128, opening: str = "defenders",
+                       mobilisation: float = 0.0, signals: bool = True,
+                       model: str = "compromise", seed: int = 0) -> Evaluator:
+    """The escalation simulation per run (:class:`detente.simulate.evaluator.SimulateOutputs`):
+    how and when each run ended, its escalation score and the last belief."""
+    from detente.simulate.evaluator import SimulateOutputs
+
+    registry.get(model)
+    so = SimulateOutputs(weeks=weeks, types=types, opening=opening, mobilisation=mobilisation,
+                         signals=signals, model=model, seed=seed)
+    return Evaluator("simulate", so.names, so,
+                     {"weeks": weeks, "types": types, "opening": opening,
+                      "mobilisation": mobilisation, "signals": signals, "model": model,
+                      "seed": seed}, so.categories)
+
+
 EVALUATORS: dict[str, Callable[..., Evaluator]] = {"forecast": forecast_evaluator,
                                                    "crisis": crisis_evaluator,
-                                                   "all": all_evaluator}
+                                                   "all": all_evaluator,
+                                                   "simulate": simulate_evaluator}
 
 
 def category_shares(codes: FloatArray, names: dict[int, str]) -> dict[str, float]:

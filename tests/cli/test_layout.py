@@ -73,6 +73,8 @@ def test_crisis_tables_at_80_columns_cut_no_header() -> None:
     assert code == 0, out
     lines = table_lines(out)
     assert lines and not [line for line in lines if "…" in line]
+    # a table wider than the terminal is cropped at its right edge, losing its border
+    assert not [line for line in lines if line.rstrip()[-1:] not in "│┃┓┩┘┐┤┫"], out
     assert "defenders'" in out and "Russia's" in out and "commitment" in out
     for issue in load("ukraine-2022").issues:
         assert_whole(issue.id, out)

@@ -315,7 +315,7 @@ def test_ukraine_2022_answers(ukraine_result: CrisisResult) -> None:
     assert result.scenario == UKRAINE and result.draws == 10_000
     assert 0.0 <= result.p_war <= 1.0
     assert result.p_war_interval[0] <= result.p_war <= result.p_war_interval[1]
-    assert result.headline.startswith("At the offer on the table (The U.S. offer at the "
+    assert result.headline.startswith("At the offer on the table (the U.S. offer at the "
                                       "January talks: United States, 2022-01-10), war is")
     assert {p.party for p in result.parties} == {"russia", "united_states", "ukraine",
                                                  "defenders"}

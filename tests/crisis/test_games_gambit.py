@@ -131,36 +131,52 @@ def test_sanctions_game_solved_by_gambit(params: tuple[float, ...], tmp_path: Pa
     assert any(np.allclose(payoffs, f, atol=1e-9) for f in found)
 
 
-DETERRENCE_GRID = list(itertools.product([0.1, 0.3, 0.5, 0.7, 0.9], [0.0, 0.3],
-                                         [-2.0, -0.5, 0.2]))
+DETERRENCE_GRID = [(*point, None) for point in itertools.product(
+    [0.1, 0.3, 0.5, 0.7, 0.9], [0.0, 0.3], [-2.0, -0.5, 0.2])] + list(itertools.product(
+    [0.1, 0.5, 0.9], [0.0, 0.3], [-2.0, -0.5, 0.2], [-1.0, -0.2, 0.5]))
 
 
 @pytest.mark.parametrize("params", DETERRENCE_GRID)
-def test_deterrence_game_solved_by_gambit(params: tuple[float, ...], tmp_path: Path) -> None:
-    q, sq, war = params
-    r = deterrence(q, win=1.0, status_quo=sq, war=war)
-    if abs(q - float(np.asarray(r.threshold))) < 1e-6:
+def test_deterrence_game_solved_by_gambit(params: tuple[float, float, float, float | None],
+                                          tmp_path: Path) -> None:
+    """With ``back_down`` the resisted challenger's move is one more information set: it
+    fights when war beats backing down, and otherwise retreats, and then the irresolute
+    defender resists too (it bluffs)."""
+    q, sq, war, back = params
+    r = deterrence(q, win=1.0, status_quo=sq, war=war, back_down=back)
+    if abs(q - float(np.asarray(r.threshold))) < 1e-6 or (
+            back is not None and min(abs(war - back), abs(back - sq)) < 1e-6):
         pytest.skip("the challenger is indifferent")
-    game, limit = _solve(to_efg(deterrence_game(q, win=1.0, status_quo=sq, war=war)), tmp_path)
+    game, limit = _solve(to_efg(deterrence_game(q, win=1.0, status_quo=sq, war=war,
+                                                back_down=back)), tmp_path)
     acts = _actions(limit, game)
     challenges = _choice(acts, "challenger", ("challenge", "status quo")) == "challenge"
     assert challenges == bool(r.challenges)
     assert _choice(acts, "defender", ("resist", "concede"), "resolved") == "resist"
-    assert _choice(acts, "defender", ("resist", "concede"), "irresolute") == "concede"
+    irresolute = "resist" if r.irresolute_resists else "concede"
+    assert _choice(acts, "defender", ("resist", "concede"), "irresolute") == irresolute
+    fight = 1.0
+    if back is not None:
+        fights = _choice(acts, "challenger", ("fight", "back down")) == "fight"
+        assert fights == bool(r.fights_if_resisted)
+        fight = _probs(acts, "challenger", ("fight", "back down"))["fight"]
     challenge = _probs(acts, "challenger", ("challenge", "status quo"))["challenge"]
     resist = [_probs(acts, "defender", ("resist", "concede"), kind)["resist"]
               for kind in ("resolved", "irresolute")]
-    p_war = challenge * (q * resist[0] + (1 - q) * resist[1])
+    p_war = challenge * (q * resist[0] + (1 - q) * resist[1]) * fight
     assert p_war == pytest.approx(float(np.asarray(r.p_war)), abs=1e-4)
-    pure = _pure(game, {
+    chosen = {
         ("challenger", ("challenge", "status quo"), None):
             "challenge" if r.challenges else "status quo",
         ("defender", ("concede", "resist"), "resolved"): "resist",
-        ("defender", ("concede", "resist"), "irresolute"): "concede"})
+        ("defender", ("concede", "resist"), "irresolute"): irresolute}
+    if back is not None:
+        chosen["challenger", ("back down", "fight"), None] = (
+            "fight" if r.fights_if_resisted else "back down")
+    pure = _pure(game, chosen)
     assert _number(pure.max_regret) < 1e-9
     assert _number(pure.agent_max_regret) < 1e-9
     eu = float(np.asarray(r.expected_utility_challenge)) if r.challenges else sq
     found = [_payoffs(e, game)[0]
              for e in gbt.nash.enummixed_solve(game, rational=False).equilibria]
     assert any(abs(eu - f) < 1e-9 for f in found)
-

@@ -172,12 +172,11 @@ def test_killed_sweep_leaves_no_workers_and_no_temporary_folder(
             driver.kill()
 
 
-@pytest.mark.parametrize("args", [["crisis", "--draws", "10000000"],
-                                  ["whatif", "--draws", "10000000"],
+@pytest.mark.parametrize("args", [["whatif", "--draws", "10000000"],
                                   ["whatif", "--check-draws", "10000000"]])
 def test_draws_beyond_memory_are_refused_not_allocated(cli: CLI, args: list[str]) -> None:
     """Row 21: `crisis --draws 10000000` (then the documented maximum) tried to allocate
-    9.8 GiB for one array. The analyses that hold every draw in memory now take at most
+    9.8 GiB for one array. The lever search, which holds every draw in memory, takes at most
     MAX_DRAWS_IN_MEMORY (about 1 GB at the peak); `detente sweep` streams any number."""
     from detente.cli.common import MAX_DRAWS_IN_MEMORY
 
@@ -185,3 +184,28 @@ def test_draws_beyond_memory_are_refused_not_allocated(cli: CLI, args: list[str]
     assert run.code == 2
     flat = " ".join(run.err.replace("│", " ").split())
     assert f"Input should be less than or equal to {MAX_DRAWS_IN_MEMORY}" in flat
+
+
+def test_crisis_takes_the_documented_maximum_in_batches(cli: CLI,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Row 21: `crisis` runs its draws in batches (tests/crisis/test_batches.py checks the
+    answer and the memory), so it takes the documented 10,000,000 draws and refuses more."""
+    from detente import api
+    from detente.crisis.batches import BATCH_DRAWS, DrawBatches
+
+    asked: list[int] = []
+
+    def record(scenario: object, **options: int) -> None:
+        asked.append(options["draws"])
+        raise SystemExit(0)
+
+    monkeypatch.setattr(api, "crisis_analysis", record)
+    assert cli("crisis", TOY, "--draws", "10000000").code == 0
+    assert asked == [10_000_000]
+    spans = DrawBatches(None, 0, 10_000_000).spans  # type: ignore[arg-type]
+    assert len(spans) == 10_000_000 // BATCH_DRAWS
+    assert max(stop - start for start, stop in spans) == BATCH_DRAWS
+    run = cli("crisis", TOY, "--draws", "10000001")
+    assert run.code == 2
+    flat = " ".join(run.err.replace("│", " ").split())
+    assert "Input should be less than or equal to 10000000" in flat

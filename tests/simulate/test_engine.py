@@ -108,3 +108,24 @@ def test_no_crisis_section_is_a_clear_error() -> None:
 
     with pytest.raises(CrisisInputError, match="no crisis"):
         simulate(detente.load("ec-emissions-1994"), runs=10)
+
+
+def test_take_rows_is_the_crisis_arrays_of_those_draws(ukraine: Any) -> None:
+    # the per-run evaluation relies on PER_DRAW naming every per-draw array of CrisisInputs
+    import dataclasses
+
+    from detente.crisis.inputs import crisis_inputs
+    from detente.simulate.state import take_rows
+
+    whole = crisis_inputs(draw(ukraine, 4, 0, 20))
+    part = crisis_inputs(draw(ukraine, 4, 5, 9))
+    taken = take_rows(whole, np.arange(5, 9))
+    for f in dataclasses.fields(part):
+        a, b = getattr(part, f.name), getattr(taken, f.name)
+        if isinstance(a, np.ndarray):
+            np.testing.assert_array_equal(a, b, err_msg=f.name)
+        elif f.name in ("levers", "concessions"):
+            for la, lb in zip(a, b, strict=True):
+                np.testing.assert_array_equal(la.cost, lb.cost)
+                for key in la.effect:
+                    np.testing.assert_array_equal(la.effect[key], lb.effect[key])

@@ -9,7 +9,7 @@ from __future__ import annotations
 # detente.models.registry.names(), in its order
 MODEL_NAMES = ("compromise", "median", "mean", "nbs", "eum", "smp", "exchange")
 # detente.evaluate.EVALUATORS
-EVALUATOR_NAMES = ("forecast", "crisis", "all")
+EVALUATOR_NAMES = ("forecast", "crisis", "all", "simulate")
 # detente.sensitivity.DEFAULT_SAMPLES
 SENSITIVITY_SAMPLES = {"sobol": 1024, "morris": 100}
 # detente.sweep: DEFAULT_DRAWS, DEFAULT_CHUNK, ENV_DB; detente.sweep.runner.MAX_SEED

@@ -86,10 +86,10 @@ ForceOpt = Annotated[bool, typer.Option(
     "--force", help="Overwrite the --output file if it exists.")]
 SeedOpt = Annotated[int, typer.Option(
     "--seed", help="Seed of the random generator (stored with the result).", min=0)]
-# The analyses that hold every draw in memory at once (crisis, whatif, report) take at most
-# this many: crisis on ukraine-2022 peaked at 643 MiB (125 s), on the whatif toy at 465 MiB
-# (benchmarks/bench_hostile_inputs.py --draws).
-# More draws stream through `detente sweep` in chunks of bounded memory.
+# The analyses that hold every draw in memory at once (whatif's lever search, report's offer
+# curve) take at most this many: at this size crisis, before it ran its draws in batches,
+# peaked at 643 MiB on ukraine-2022 (benchmarks/bench_hostile_inputs.py --draws).
+# `detente crisis` takes up to 10,000,000 in batches; `detente sweep` streams any number.
 MAX_DRAWS_IN_MEMORY = 200_000
 ScenarioArg = Annotated[str | None, typer.Argument(
     help="A built-in scenario name (see `detente scenarios`) or a file "

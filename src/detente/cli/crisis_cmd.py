@@ -14,7 +14,6 @@ from rich.text import Text
 
 from detente.cli.choices import MODEL_NAMES
 from detente.cli.common import (
-    MAX_DRAWS_IN_MEMORY,
     ForceOpt,
     Format,
     FormatOpt,
@@ -52,10 +51,10 @@ def crisis(
                               f"counterfactual either way). One of: "
                               f"{', '.join(MODEL_NAMES)}.")] = "compromise",
     draws: Annotated[int, typer.Option(
-        "--draws", "-n", help="Monte Carlo draws of the uncertain inputs (held in memory: at "
-                              "most 200,000; for more, `detente sweep -e crisis` streams "
-                              "them).", min=100,
-        max=MAX_DRAWS_IN_MEMORY)] = 10_000,
+        "--draws", "-n", help="Monte Carlo draws of the uncertain inputs, up to 10,000,000 "
+                              "(evaluated in batches of 50,000 draws: memory grows by "
+                              "about 32 bytes a draw).", min=100,
+        max=10_000_000)] = 10_000,
     calibrated: Annotated[bool, typer.Option(
         "--calibrated", help="Also give P(war) through the calibration map fitted on ICB "
                              "crises before 1980 (docs/backtest.md).")] = False,
@@ -157,6 +156,7 @@ def _short_label(label: str) -> str:
 def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     """The answer first, then the tables it rests on."""
     from detente.report import header, id_lines, word_width
+    from detente.scenario.wording import in_sentence
 
     names = {a.id: a.name for a in s.actors}
     challenger = names[r.challenger]
@@ -181,8 +181,8 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
                   f"{', '.join(sources)}.", style="dim")
 
     t = Table(title=f"P(war) at every reference point, same draws and levers (t = share of the "
-                    f"way from the defenders' terms to {challenger}'s demand)",
-              title_justify="left")
+                    f"way from the defenders' terms to {in_sentence(challenger)}'s demand)",
+              title_justify="left", pad_edge=False)  # seven columns fit 80 without edges
     t.add_column("reference point", min_width=word_width("counterfactual:"), max_width=36,
                  overflow="fold")
     for col in ("t", "P(war)", "commitment", f"{challenger} wants war", "defenders want war",

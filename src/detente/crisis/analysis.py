@@ -49,6 +49,7 @@ import numpy as np
 
 from detente.crisis.assessment import assess_offer, headline
 from detente.crisis.bargaining import FloatArray
+from detente.crisis.batches import BATCH_DRAWS, DrawBatches, ranges_at
 from detente.crisis.costs import concession_cost, lever_cost
 from detente.crisis.inputs import (
     CrisisInputError,
@@ -82,7 +83,7 @@ from detente.crisis.result import (
     RangeReport,
     ReferenceOffer,
 )
-from detente.crisis.uncertainty import structural_spread, wilson
+from detente.crisis.uncertainty import STRUCTURAL_DRAWS, structural_spread, wilson
 from detente.crisis.war_values import (
     MARGIN_TOL,
     BundleSummary,
@@ -94,7 +95,7 @@ from detente.crisis.war_values import (
 from detente.models import registry
 from detente.models.base import ModelInputError, run_model
 from detente.provenance import versions
-from detente.sampling import Draws, draw
+from detente.sampling import Draws
 from detente.scenario.schema import Scenario
 
 __all__ = [
@@ -139,39 +140,61 @@ __all__ = [
 
 def analyse(scenario: Scenario, *, offer: Mapping[str, float] | None = None,
             levers: Mapping[str, float] | None = None, model: str = "compromise",
-            draws: int = 10_000, seed: int = 0, offer_id: str | None = None) -> CrisisResult:
+            draws: int = 10_000, seed: int = 0, offer_id: str | None = None,
+            batch_size: int = BATCH_DRAWS) -> CrisisResult:
     """Run the integrated analysis (see the module docstring); the API's
     :func:`detente.crisis_analysis` and ``detente crisis`` call this. The offer analysed is
     the offer on the table (``offer_id``, by default the latest the scenario lists), with
     ``offer`` and concession ``levers`` overriding it issue by issue; without listed offers,
-    ``model``'s forecast."""
+    ``model``'s forecast. The draws are evaluated ``batch_size`` at a time, so memory does
+    not grow with ``draws`` beyond four numbers a draw; the result does not depend on the
+    batch size (:mod:`detente.crisis.batches`)."""
     if scenario.crisis is None:
         raise CrisisInputError(f"scenario {scenario.id!r} has no crisis: section, so there is "
                                "no war to weigh against diplomacy; add one "
                                "(docs/crisis-section.md)")
     if not 100 <= draws <= 10_000_000:
         raise CrisisInputError(f"--draws must be between 100 and 10,000,000; got {draws}")
-    sample = draw(scenario, seed, 0, draws)
-    inputs = crisis_inputs(sample)
+    batches = DrawBatches(scenario, seed, draws, batch_size)
+    inputs = batches.first  # what does not vary by draw: scales, steps, line, lever ranges
     proposed, sources, settings, setting_sources = resolve_offer(
         scenario, inputs, model, seed, offer, levers, offer_id=offer_id)
     on_table = table_offer(scenario, offer_id)
     if on_table is not None and f"offer {on_table.id}" not in sources:
         on_table = None
     applied_offer = snap(inputs, proposed.reshape(1, -1))[0]
-    ranges = bargaining_ranges(inputs, settings)
-    best = optimal_offer(inputs, settings, ranges=ranges)
+    ranges = batches.ranges(settings)
+    best = optimal_offer(inputs, settings, ranges=ranges, evaluate=batches.evaluator(settings))
     divisible = inputs.with_divisible()
-    best_div = optimal_offer(divisible, settings, ranges=ranges)
+    best_div = optimal_offer(divisible, settings, ranges=ranges,
+                             evaluate=batches.evaluator(settings, divisible=True))
 
-    spread = structural_spread(sample, settings, np.stack([proposed, best.offer]))
-    at_offer = assess_offer(inputs, settings, proposed, ranges, tuple(spread[0]))
-    at_best = assess_offer(inputs, settings, best.offer, ranges, tuple(spread[1]))
+    spread = structural_spread(batches.sample(STRUCTURAL_DRAWS), settings,
+                               np.stack([proposed, best.offer]))
 
+    reference_rows = _reference_rows(scenario, inputs, applied_offer, best, seed)
+
+    def per_batch(inp: CrisisInputs, where: slice) -> tuple[Any, ...]:
+        at = ranges_at(ranges, where)
+        levels = lever_levels(inp.levers, settings.reshape(1, -1))
+        return (assess_offer(inp, settings, proposed, at, tuple(spread[0])),
+                assess_offer(inp, settings, best.offer, at, tuple(spread[1])),
+                float(concession_cost(inp, applied_offer.reshape(1, -1))[0]),
+                float(war_decisions(inp, levels, applied_offer.reshape(1, -1))
+                      .commitment.mean()),
+                _reference_p_war(inp, settings, reference_rows),
+                float((inp.p_future > inp.p_win).mean()))
+
+    at_offer, at_best, concession, p_commitment, references, rising = batches.mean(per_batch)
+
+    def costs(inp: CrisisInputs, where: slice) -> tuple[Any, ...]:
+        # at P(war) over all draws: the costs incurred only if war are linear in it
+        return (lever_cost(inp, settings.reshape(1, -1), proposed,
+                           p_war=np.array([at_offer.p_war])),
+                _lever_rows(inp, settings, setting_sources, at_offer.p_war, proposed, sources))
+
+    cost_levers, lever_rows = batches.mean(costs)
     central = bargaining_ranges(point_inputs(scenario), settings)
-    cost_levers = lever_cost(inputs, settings.reshape(1, -1), proposed,
-                             p_war=np.array([at_offer.p_war]))
-    concession = float(concession_cost(inputs, applied_offer.reshape(1, -1))[0])
 
     issues = scenario.issues
     sq = [None if i.status_quo is None else float(i.status_quo.point) for i in issues]
@@ -182,8 +205,6 @@ def analyse(scenario: Scenario, *, offer: Mapping[str, float] | None = None,
                              challenger_demand=float(inputs.line_end[k]),
                              optimal=float(best.offer[k]))
                   for k, i in enumerate(issues)]
-    lever_rows = _lever_rows(inputs, settings, setting_sources, at_offer.p_war, proposed,
-                             sources)
     window = feasible_t(inputs)
     range_report = RangeReport(
         exists=bool(central.exists[0]),
@@ -197,10 +218,7 @@ def analyse(scenario: Scenario, *, offer: Mapping[str, float] | None = None,
         t=best.t, offer={iid: float(v) for iid, v in zip(inputs.issue_ids, best.offer,
                                                           strict=True)},
         assessment=at_best, t_if_divisible=best_div.t, p_war_if_divisible=best_div.p_war)
-    p_commitment = float(war_decisions(inputs, lever_levels(inputs.levers, settings.reshape(1, -1)),
-                                   applied_offer.reshape(1, -1)).commitment.mean())
-    notes = _notes(scenario, inputs, proposed, applied_offer, ranges, sample)
-    references = _references(scenario, inputs, settings, applied_offer, best, seed)
+    notes = _notes(scenario, inputs, proposed, applied_offer, rising, draws)
     result = CrisisResult(
         scenario=scenario.id, title=scenario.title, seed=seed, draws=draws, model=model,
         versions=versions(), challenger=scenario.crisis.challenger,
@@ -218,13 +236,18 @@ def analyse(scenario: Scenario, *, offer: Mapping[str, float] | None = None,
     return result.model_copy(update={"headline": headline(result, scenario)})
 
 
-def _references(scenario: Scenario, inputs: CrisisInputs, settings: FloatArray,
-                offer: FloatArray, best: Optimum, seed: int) -> list[ReferenceOffer]:
-    """P(war) at every reference point (see :class:`ReferenceOffer` for the kinds), all on the
+_Row = tuple[str, str, float | None, FloatArray]
+
+
+def _reference_rows(scenario: Scenario, inputs: CrisisInputs, offer: FloatArray,
+                    best: Optimum, seed: int) -> list[_Row]:
+    """The reference points (see :class:`ReferenceOffer` for the kinds): label, kind, ``t``
+    on the line, snapped offer. They come from point values and the models' forecasts, so
+    they are the same in every batch of draws; :func:`_reference_p_war` evaluates them on the
     same draws and levers as the offer analysed."""
     names = {a.id: a.name for a in scenario.actors}
     ids = scenario.issue_ids
-    rows: list[tuple[str, str, float | None, FloatArray]] = []
+    rows: list[_Row] = []
 
     def add(label: str, kind: str, t: float | None, x: FloatArray) -> None:
         rows.append((label, kind, t, snap(inputs, np.asarray(x, dtype=np.float64)
@@ -265,6 +288,13 @@ def _references(scenario: Scenario, inputs: CrisisInputs, settings: FloatArray,
             continue
         add(f"if talks settled where {model} says (counterfactual)", "counterfactual", None,
             np.array([forecast.forecast(i) for i in ids]))
+    return rows
+
+
+def _reference_p_war(inputs: CrisisInputs, settings: FloatArray, rows: list[_Row]
+                     ) -> list[ReferenceOffer]:
+    """P(war) and the rest at each reference point, over the draws of ``inputs``."""
+    ids = inputs.issue_ids
     offers = np.stack([r[3] for r in rows])
     levels = lever_levels(inputs.levers, settings.reshape(1, -1))
     ev = war_decisions(inputs, levels, offers)
@@ -321,7 +351,7 @@ def _lever_rows(inputs: CrisisInputs, settings: FloatArray, sources: list[str],
 
 
 def _notes(scenario: Scenario, inputs: CrisisInputs, proposed: FloatArray,
-           applied: FloatArray, ranges: Ranges, sample: Draws) -> list[str]:
+           applied: FloatArray, rising: float, draws: int) -> list[str]:
     notes = []
     for k, iid in enumerate(inputs.issue_ids):
         if abs(proposed[k] - applied[k]) > 1e-9:
@@ -335,12 +365,11 @@ def _notes(scenario: Scenario, inputs: CrisisInputs, proposed: FloatArray,
                          f"lever {lever.id}).")
     if not scenario.crisis or scenario.crisis.power_shift is None:
         notes.append("no power_shift in the scenario: the commitment problem is not modelled.")
-    rising = float((inputs.p_future > inputs.p_win).mean())
     if rising > 0:
         notes.append(f"in {rising:.0%} of draws the challenger's future chance exceeds today's; "
                      "no preventive motive is counted there.")
-    if sample.n < 1000:
-        notes.append(f"only {sample.n} draws: treat shares as rough.")
+    if draws < 1000:
+        notes.append(f"only {draws} draws: treat shares as rough.")
     return notes
 
 

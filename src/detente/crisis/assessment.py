@@ -21,6 +21,7 @@ from detente.crisis.result import (
 from detente.crisis.uncertainty import wilson
 from detente.crisis.war_values import MARGIN_TOL, war_decisions
 from detente.scenario.schema import Scenario
+from detente.scenario.wording import in_sentence
 
 __all__ = ["assess_offer", "headline"]
 
@@ -90,8 +91,9 @@ def headline(result: CrisisResult, scenario: Scenario) -> str:
     challenger = names[result.challenger]
     table = result.offer_on_table
     if table is not None:
-        who = ", ".join(names.get(w, w) for w in table.who)
-        where = f"the offer on the table ({table.name or table.id}: {who}, {table.date})"
+        who = ", ".join(in_sentence(names.get(w, w)) for w in table.who)
+        where = (f"the offer on the table ({in_sentence(table.name or table.id)}: {who}, "
+                 f"{table.date})")
     elif all(o.source.startswith("model") for o in result.offer):
         where = (f"the {result.model} model's forecast, used as the offer because the scenario "
                  "lists no offers made")
@@ -136,7 +138,7 @@ def headline(result: CrisisResult, scenario: Scenario) -> str:
                  f"({model_of(models[0].label)}) to {models[-1].p_war:.2f} "
                  f"({model_of(models[-1].label)}).")
     text += (f" The defenders' best offer under their uncertainty concedes t = {opt.t:.2f} of "
-             f"the way from their terms to {challenger}'s demand, for P(war) = "
+             f"the way from their terms to {in_sentence(challenger)}'s demand, for P(war) = "
              f"{opt.assessment.p_war:.2f}")
     if result.range.exists and result.range.lower_t is not None:
         text += (f"; at the point values the bargaining range is t = "

@@ -12,10 +12,14 @@ otherwise (it prefers conceding) - resists or concedes. Only the defender knows 
 Optionally (``back_down`` given) a resisted challenger may then back down instead of fighting.
 
 Sequential rationality (a perfect Bayesian equilibrium; here backward induction suffices
-because the challenger moves before learning anything) pins the defender's behaviour: the
-resolved type resists and the irresolute type concedes. The Nash equilibrium in which the
+because the challenger's payoff once resisted does not depend on the defender's type, so its
+beliefs never decide a move) pins the defender's behaviour. When a resisted challenger fights,
+the resolved type resists and the irresolute type concedes: the Nash equilibrium in which the
 irresolute defender "threatens" to resist and so deters for every ``q`` rests on a threat it
-would not carry out, and is excluded - this is the perfect-deterrence requirement.
+would not carry out, and is excluded - this is the perfect-deterrence requirement. When a
+resisted challenger backs down instead, resisting costs the irresolute type nothing (the
+challenger retreats; every defender prefers that to conceding), so both types resist: the
+irresolute defender bluffs, the bluff is never called, and ``q`` plays no part.
 """
 
 from __future__ import annotations
@@ -45,12 +49,15 @@ class DeterrenceResult(_Result):
 
     ``threshold`` is ``q*``: deterrence holds iff ``p_resolved > q*``. It may fall outside
     [0, 1]: ``q* <= 0`` means the challenger never gains by challenging, ``q* >= 1`` that it
-    challenges even a surely resolved defender. ``indifferent`` flags ``q = q*``, where the
-    challenger is indifferent and - by convention, see :func:`deterrence` - challenges.
+    challenges even a surely resolved defender; where the irresolute defender bluffs
+    (``irresolute_resists``) ``q`` plays no part and ``q*`` is ``-inf`` (deterred at every
+    ``q``) or ``inf`` (challenges at every ``q``). ``indifferent`` flags the challenger's
+    indifference (``q = q*``), where - by convention, see :func:`deterrence` - it challenges.
     """
 
     threshold: Real
     challenges: Flag
+    irresolute_resists: Flag
     deterred: Flag
     indifferent: Flag
     fights_if_resisted: Flag
@@ -73,18 +80,24 @@ def deterrence(
     """Solve the one-sided incomplete-information deterrence game by backward induction.
 
     Steps:
-        1. Defender: the resolved type resists, the irresolute type concedes (each does what
-           it prefers at that node; no non-credible threats).
-        2. A resisted challenger fights if ``war >= back_down`` (always, when ``back_down`` is
-           None), so its payoff when resisted is ``r = max(war, back_down)``.
-        3. Challenger: ``EU(challenge) = (1 - q) win + q r``; it challenges iff this is at least
-           ``status_quo``. Solving for ``q`` gives the threshold
-           ``q* = (win - status_quo) / (win - r)`` (Morrow 1994, ch. 8).
-        4. Tie: at ``q = q*`` the challenger is indifferent; we let it challenge, so that
-           "deterred" is claimed only when deterrence holds strictly (a defender should not rest
-           its policy on an indifferent adversary).
-        5. Outcome probabilities: ``P(war) = P(challenge) * q`` if it fights when resisted,
-           ``P(concession) = P(challenge) * (1 - q)``.
+        1. A resisted challenger fights if ``war >= back_down`` (always, when ``back_down`` is
+           None), so its payoff when resisted is ``r = max(war, back_down)``; its type-blind
+           payoffs make this the same whatever it believes about the defender.
+        2. Defender: the resolved type resists. The irresolute type concedes if a resisted
+           challenger fights (it prefers conceding to war) and resists if it backs down (a
+           retreating challenger beats conceding for every defender): each does what it
+           prefers at that node, so no threat is one it would not carry out.
+        3. Challenger, when it fights if resisted: ``EU(challenge) = (1 - q) win + q r``; it
+           challenges iff this is at least ``status_quo``. Solving for ``q`` gives the
+           threshold ``q* = (win - status_quo) / (win - r)`` (Morrow 1994, ch. 8). When it
+           backs down, every defender resists, ``EU(challenge) = back_down``, and it challenges
+           iff ``back_down >= status_quo``, whatever ``q`` is (``q* = -inf`` or ``inf``).
+        4. Tie: where the challenger is indifferent we let it challenge, so that "deterred" is
+           claimed only when deterrence holds strictly (a defender should not rest its policy
+           on an indifferent adversary).
+        5. Outcome probabilities: if it fights when resisted, ``P(war) = P(challenge) * q`` and
+           ``P(concession) = P(challenge) * (1 - q)``; if it backs down, ``P(back down) =
+           P(challenge)`` and nobody concedes or fights.
 
     Args:
         p_resolved: ``q``, the challenger's belief that the defender is resolved, in [0, 1].
@@ -93,8 +106,9 @@ def deterrence(
         war: challenger's payoff from war; must be below ``win``.
         back_down: challenger's payoff from backing down after resistance (None: it cannot).
 
-    Golden case (defaults): ``win=1, status_quo=0, war=-0.5`` gives ``q* = 2/3``.
-    Inputs broadcast.
+    Golden case (defaults): ``win=1, status_quo=0, war=-0.5`` gives ``q* = 2/3``. With
+    ``back_down=-0.2`` (preferred to war) the irresolute defender bluffs and the challenger,
+    sure to be resisted, is deterred at every ``q``. Inputs broadcast.
     """
     q = _probability(p_resolved, "p_resolved")
     v_win = _checked(win, "win")
@@ -104,22 +118,26 @@ def deterrence(
     q, v_win, v_sq, resisted, fights = np.broadcast_arrays(q, v_win, v_sq, resisted, fights)
     if np.any(v_win <= resisted):
         raise ValueError("win must exceed the challenger's payoff when resisted (war/back_down)")
-    threshold = (v_win - v_sq) / (v_win - resisted)
-    eu_challenge = (1.0 - q) * v_win + q * resisted
+    bluff = ~fights  # a challenger that backs down once resisted meets resistance from all
+    p_resisted = np.where(bluff, 1.0, q)
+    eu_challenge = (1.0 - p_resisted) * v_win + p_resisted * resisted
     indifferent = np.abs(eu_challenge - v_sq) <= _TIE
     challenges = (eu_challenge > v_sq) | indifferent
+    threshold = np.where(bluff, np.where(challenges, np.inf, -np.inf),
+                         (v_win - v_sq) / (v_win - resisted))
     p_challenge = challenges.astype(np.float64)
     return DeterrenceResult(
         threshold=_out(threshold),
         challenges=_flag(challenges),
+        irresolute_resists=_flag(bluff),
         deterred=_flag(~challenges),
         indifferent=_flag(indifferent),
         fights_if_resisted=_flag(fights),
         expected_utility_challenge=_out(eu_challenge),
         p_challenge=_out(p_challenge),
         p_war=_out(p_challenge * q * fights),
-        p_defender_concedes=_out(p_challenge * (1.0 - q)),
-        p_challenger_backs_down=_out(p_challenge * q * ~fights),
+        p_defender_concedes=_out(p_challenge * (1.0 - p_resisted)),
+        p_challenger_backs_down=_out(p_challenge * p_resisted * bluff),
         p_status_quo=_out(1.0 - p_challenge),
     )
 

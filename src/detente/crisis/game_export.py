@@ -121,7 +121,8 @@ def _deterrence(p: dict[str, float]) -> dict[str, Any]:
     r = deterrence(p["p_resolved"], win=p["win"], status_quo=p["status_quo"], war=p["war"])
     return {"threshold": float(np.asarray(r.threshold)),
             "challenges": bool(r.challenges), "resolved_resists": True,
-            "irresolute_concedes": True, "p_war": float(np.asarray(r.p_war))}
+            "irresolute_concedes": not bool(r.irresolute_resists),
+            "p_war": float(np.asarray(r.p_war))}
 
 
 def _sanctions(p: dict[str, float]) -> dict[str, Any]:

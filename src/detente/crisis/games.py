@@ -14,7 +14,8 @@ Games:
 
 * :func:`deterrence_game`: :func:`detente.crisis.deterrence.deterrence` (Morrow 1994, ch. 8):
   chance picks a resolved (``q``) or irresolute defender; the challenger, not knowing which,
-  challenges or not; the defender resists or concedes; a resisted challenger fights.
+  challenges or not; the defender resists or concedes; a resisted challenger fights or, with
+  ``back_down`` given, backs down (one information set: it cannot tell the types apart).
 * :func:`sanctions_game`: :func:`detente.crisis.sanctions.sanctions_complete_information`
   (Lacy and Niou 2004): threat, acquiescence or defiance, imposition or backing down, giving in
   or enduring.
@@ -27,10 +28,12 @@ from fractions import Fraction
 
 #: the defender's payoffs in the deterrence game, which the closed form leaves open: it needs
 #: only that the resolved type prefers fighting to conceding and the irresolute type the
-#: reverse (Morrow 1994, ch. 8); status quo 0, conceding -1
+#: reverse (Morrow 1994, ch. 8), and, with ``back_down``, that every defender prefers the
+#: challenger's retreat to conceding; status quo 0, conceding -1, a retreat keeps the status quo
 DEFENDER_STATUS_QUO = 0.0
 DEFENDER_CONCEDES = -1.0
 DEFENDER_WAR = {"resolved": -0.5, "irresolute": -1.5}
+DEFENDER_CHALLENGER_BACKS_DOWN = DEFENDER_STATUS_QUO
 
 
 @dataclass(frozen=True)
@@ -108,14 +111,22 @@ def to_efg(game: GameTree) -> str:
 
 
 def deterrence_game(p_resolved: float, *, win: float = 1.0, status_quo: float = 0.0,
-                    war: float = -0.5) -> GameTree:
-    """The deterrence game of :func:`detente.crisis.deterrence.deterrence` (a resisted
-    challenger fights), players challenger (1) and defender (2)."""
+                    war: float = -0.5, back_down: float | None = None) -> GameTree:
+    """The deterrence game of :func:`detente.crisis.deterrence.deterrence`, players
+    challenger (1) and defender (2). A resisted challenger fights; with ``back_down`` given it
+    chooses between fighting and backing down in one information set (its second), since it
+    does not know which type resisted."""
     if not 0.0 <= p_resolved <= 1.0:
         raise ValueError(f"p_resolved must be in [0, 1], not {p_resolved}")
 
     def branch(kind: str, infoset: int) -> Move:
-        resist = Terminal(f"war ({kind})", (war, DEFENDER_WAR[kind]))
+        fight = Terminal(f"war ({kind})", (war, DEFENDER_WAR[kind]))
+        resist: Move | Terminal = fight
+        if back_down is not None:
+            retreat = Terminal(f"challenger backs down ({kind})",
+                               (back_down, DEFENDER_CHALLENGER_BACKS_DOWN))
+            resist = Move(f"challenger resisted ({kind} defender)", 1, 2,
+                          ("fight", "back down"), (fight, retreat), infoset_name="resisted")
         concede = Terminal(f"defender concedes ({kind})", (win, DEFENDER_CONCEDES))
         return Move(f"{kind} defender challenged", 2, infoset, ("resist", "concede"),
                     (resist, concede), infoset_name=kind)
@@ -130,7 +141,8 @@ def deterrence_game(p_resolved: float, *, win: float = 1.0, status_quo: float = 
                 probs=(p_resolved, 1.0 - p_resolved), infoset_name="defender's type")
     return GameTree("deterrence (Morrow 1994, ch. 8)", ("challenger", "defender"), root,
                     f"p_resolved={p_resolved!r} win={win!r} status_quo={status_quo!r} "
-                    f"war={war!r}; written by detente")
+                    f"war={war!r}" + ("" if back_down is None else f" back_down={back_down!r}")
+                    + "; written by detente")
 
 
 def sanctions_game(stake_sender: float, cost_sender: float, audience_cost: float,

@@ -10,7 +10,7 @@ draws (Fearon 1995; :func:`detente.crisis.risk_return`). See ``docs/crisis-model
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +26,12 @@ from detente.crisis.inputs import (
     values_at,
 )
 from detente.crisis.levers import LeverArrays, apply_levers, lever_levels
-from detente.crisis.war_values import MARGIN_TOL, evaluate_bundles, values_of_war
+from detente.crisis.war_values import (
+    MARGIN_TOL,
+    BundleSummary,
+    evaluate_bundles,
+    values_of_war,
+)
 from detente.models import registry
 from detente.models.base import run_model
 from detente.scenario.offers import Offer, latest
@@ -153,7 +158,8 @@ class Optimum:
 
 def optimal_offer(inputs: CrisisInputs, settings: Any = None, *,
                   ranges: Ranges | None = None, grid: int = 101,
-                  max_thresholds: int = 256) -> Optimum:
+                  max_thresholds: int = 256,
+                  evaluate: Callable[[FloatArray], BundleSummary] | None = None) -> Optimum:
     """Fearon's risk-return trade-off for the defending side, solved over the draws.
 
     The defenders offer ``x(t)`` (clipped to the concession levers' limits and moved to
@@ -164,6 +170,11 @@ def optimal_offer(inputs: CrisisInputs, settings: Any = None, *,
     with few draws, which makes the search exact as in :func:`detente.crisis.risk_return`),
     then a fine grid around the best candidate. Among equally good offers the one with the
     lowest P(war) wins (Fearon: the proposer takes the less risky of equal demands).
+
+    ``evaluate`` (offers -> their summaries over the draws) defaults to
+    :func:`detente.crisis.war_values.evaluate_bundles` on ``inputs``; the analysis passes
+    one that runs the draws batch by batch (:class:`detente.crisis.batches.DrawBatches`),
+    ``ranges`` then being those of every draw.
     """
     s = inputs.default_settings if settings is None else np.asarray(settings, dtype=np.float64)
     rng = ranges if ranges is not None else bargaining_ranges(inputs, s)
@@ -176,7 +187,8 @@ def optimal_offer(inputs: CrisisInputs, settings: Any = None, *,
 
     def score(ts: FloatArray) -> tuple[FloatArray, FloatArray, FloatArray]:
         offers = feasible(inputs, line(inputs, ts))
-        summary = evaluate_bundles(inputs, s.reshape(1, -1), offers)
+        summary = (evaluate(offers) if evaluate is not None
+                   else evaluate_bundles(inputs, s.reshape(1, -1), offers))
         return summary.expected_value_defenders, summary.p_war, offers
 
     value, p_war, _ = score(candidates)

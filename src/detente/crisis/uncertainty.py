@@ -18,9 +18,12 @@ from detente.crisis.war_values import war_decisions
 from detente.sampling import Draws, from_matrix
 from detente.scenario.schema import Scenario
 
-__all__ = ["private_paths", "structural_spread", "wilson"]
+__all__ = ["STRUCTURAL_DRAWS", "private_paths", "structural_spread", "wilson"]
 
 _Z90 = 1.6448536269514722
+_OUTER, _INNER = 200, 1000
+#: :func:`structural_spread` at its defaults reads only the draws before this one
+STRUCTURAL_DRAWS = max(_OUTER, _INNER)
 
 
 def wilson(p: float, n: int, z: float = _Z90) -> tuple[float, float]:
@@ -53,7 +56,7 @@ def private_paths(scenario: Scenario) -> set[tuple[str | int, ...]]:
 
 
 def structural_spread(draws: Draws, settings: FloatArray, offers: FloatArray, *,
-                      outer: int = 200, inner: int = 1000) -> FloatArray:
+                      outer: int = _OUTER, inner: int = _INNER) -> FloatArray:
     """5th and 95th percentiles of P(war | structure) for each offer ``(n_offers, K)``.
 
     P(war) over all draws mixes two uncertainties: the challenger's private information (which

@@ -15,22 +15,23 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from detente.crisis.analysis import (
-    CrisisInputs,
-    crisis_inputs,
-    feasible,
-    line,
-    resolve_offer,
-    snap,
-)
 from detente.crisis.bargaining import FloatArray
-from detente.sampling import draw, uniforms
+from detente.crisis.inputs import CrisisInputs, crisis_inputs, feasible, line, snap
+from detente.crisis.offers import resolve_offer
+from detente.sampling import Draws, draw, uniforms
 from detente.scenario.history import MOVES
 from detente.scenario.schema import Scenario
 from detente.simulate import beliefs
 from detente.simulate.catalogue import Catalogue
 from detente.simulate.policy import credibility, stage_game
-from detente.simulate.state import TOL, Core, State, evaluate_runs, evaluate_types
+from detente.simulate.state import (
+    TOL,
+    Core,
+    State,
+    evaluate_runs,
+    evaluate_types,
+    offer_values,
+)
 
 __all__ = ["NONE", "Game", "Setup", "StageInputs", "prepare", "turn_key"]
 
@@ -76,15 +77,16 @@ class Setup:
 
 def prepare(scenario: Scenario, catalogue: Catalogue, *, seed: int, start: int, stop: int,
             weeks: int, types: int, opening: str = "defenders", model: str = "compromise",
-            signals: bool = True) -> Setup:
+            signals: bool = True, draws: Draws | None = None) -> Setup:
     """Draws ``start..stop`` are the runs (the draws of ``detente crisis`` with this seed);
     draws ``0..types`` the defending side's population of challenger types.
 
     ``opening`` is the offer on the table in week 1: ``"defenders"``, the defending side's
     own terms (``t = 0`` on the offer line, within its concession limits), or ``"model"``,
     the offer of ``detente crisis`` (the negotiation ``model``'s forecast, or the concession
-    levers' defaults)."""
-    runs = crisis_inputs(draw(scenario, seed, start, stop))
+    levers' defaults). ``draws`` are the runs' draws when they come from elsewhere (a sweep's
+    chunk, perhaps with correlated inputs); they must be draws ``start..stop``."""
+    runs = crisis_inputs(draw(scenario, seed, start, stop) if draws is None else draws)
     population = crisis_inputs(draw(scenario, seed, 0, types))
     offer, _, settings, _ = resolve_offer(scenario, population, model, seed, None, None)
     if opening == "defenders":
@@ -203,9 +205,7 @@ class Game:
     def defender_value(self, rows: IntArray, offer: FloatArray) -> FloatArray:
         """``V_D(x)`` of a per-run offer: the defending side's aggregate (S1)."""
         inputs = self.setup.runs
-        x = snap(inputs, offer)
-        gap = np.abs(x[:, None, :] - inputs.position[rows][:, 1:])
-        v = 1.0 - (inputs.weight[rows][:, 1:] * gap).sum(axis=-1)
+        v = offer_values(inputs, snap(inputs, offer), rows)[:, 1:]
         return np.asarray((v * inputs.defender_weight[rows]).sum(axis=-1))
 
     # ----------------------------------------------------------------------- moves

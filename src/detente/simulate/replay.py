@@ -14,8 +14,8 @@ import datetime as dt
 
 import numpy as np
 
-from detente.crisis.analysis import CrisisInputError
 from detente.crisis.bargaining import FloatArray
+from detente.crisis.inputs import CrisisInputError
 from detente.scenario.history import HistoryEvent
 from detente.scenario.schema import Scenario
 from detente.simulate import beliefs

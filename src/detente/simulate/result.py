@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 from pydantic import BaseModel, ConfigDict
 
-from detente.crisis.analysis import wilson
 from detente.crisis.bargaining import FloatArray
+from detente.crisis.uncertainty import wilson
 from detente.simulate.catalogue import Catalogue
 
 __all__ = ["PathShare", "ReplayStep", "SignalEffect", "SimulationResult", "summarise"]

@@ -13,8 +13,8 @@ from pathlib import Path
 
 import numpy as np
 
-from detente.crisis.analysis import CrisisInputError
 from detente.crisis.bargaining import FloatArray
+from detente.crisis.inputs import CrisisInputError
 from detente.scenario.schema import Scenario
 from detente.simulate.catalogue import Catalogue, load_catalogue
 from detente.simulate.engine import Game, Record, prepare
