@@ -22,6 +22,7 @@ from pydantic import ValidationError
 
 from detente.models import _smp_challenges, smp
 from detente.models import _smp_core as core
+from detente.models import _smp_votes as core_votes
 from detente.models.base import (
     ForecastResult,
     ModelInputError,
@@ -184,6 +185,39 @@ def test_coalitions_follow_ktabs_lower_triangle_for_asymmetric_votes() -> None:
     assert c[1, 0] == pytest.approx(1e-8 + 0.6)
     assert c[0, 1] == pytest.approx(1e-8)
     assert core.coalitions(w, u, "Prop")[1, 0] == pytest.approx(1e-8 + 0.9)
+
+
+def _coalitions_one_by_one(w: np.ndarray, u: np.ndarray, rule: str) -> np.ndarray:
+    """Model::coalitions as KTAB writes it: for each pair i > j, voter after voter,
+    c[i, j] += max(v_kij, 0) and c[j, i] += max(-v_kij, 0), both starting at 1e-8."""
+    n_act, n_opt = u.shape
+    c = np.full((n_opt, n_opt), 1e-8)
+    for i in range(n_opt):
+        for j in range(i):
+            for k in range(n_act):
+                v = float(core_votes.vote(rule, w[k], u[k, i] - u[k, j]))
+                c[i, j] += max(v, 0.0)
+                c[j, i] += max(-v, 0.0)
+    return c
+
+
+@pytest.mark.parametrize("rule", ["Prop", "Binary", "PropBin", "PropCbc", "Cubic", "ASymProsp"])
+def test_coalitions_equal_ktabs_sums_bit_for_bit(rule: str) -> None:
+    """The summing strategies of coalitions() (voters in blocks for small option sets,
+    repeated options merged for large ones, batches) leave every sum KTAB's to the last bit."""
+    rng = np.random.default_rng(7)
+    w = rng.uniform(0.5, 3.0, 7)
+    few = np.round(rng.uniform(0, 1, (7, 5)), 3)
+    many = np.round(rng.uniform(0, 1, (7, 70)), 3)
+    many[:, 40:] = many[:, :30]            # 30 options repeat earlier ones
+    many[:, [3, 50]] = many[:, [50, 3]]
+    for u in (few, many):
+        np.testing.assert_array_equal(core.coalitions(w, u, rule),
+                                      _coalitions_one_by_one(w, u, rule))
+    batch = np.stack([few, few[:, ::-1], few * 0.5])
+    got = core.coalitions(w, batch, rule)
+    for b in range(3):
+        np.testing.assert_array_equal(got[b], _coalitions_one_by_one(w, batch[b], rule))
 
 
 def test_equal_positions_share_one_probability() -> None:

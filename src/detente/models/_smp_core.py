@@ -128,9 +128,9 @@ def bargain_utilities(a: Assessment, x: FloatArray, sal: FloatArray, bargains: l
     pu_r = bs_util(weighted_distance(x, np.stack([b.pos_rcvr for b in bargains]), sal),
                    a.risk[:, None])
     acc = (0.0 + pu_i) + pu_r                                   # (n_act, n_bargains)
-    for m in range(n):
+    for m in range(n):  # in place, skipping the bargains that move m (no copy, no zeros)
         keep = (init != m) & (rcvr != m)
-        acc = acc + np.where(keep[None, :], own[:, m, None], 0.0)
+        np.add(acc, own[:, m, None], out=acc, where=keep[None, :])
     return u_sq, acc / n
 
 

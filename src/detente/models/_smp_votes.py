@@ -34,6 +34,9 @@ MIN_CLTN_CHALLENGE = 1e-10  # smpbcn.cpp, SMPState::probEduChlg: minCltn
 MIN_SIG_EDU = 1e-5          # smpbcn.cpp, SMPState::bestChallenge: minSigEDU
 BINARY_VOTE_TOL = 1e-8      # kmodel.cpp, Model::vote: sTol
 POS_TOL = 1e-3              # smp.h, SMPModel::posTol (equivalent positions)
+_DEDUP_MIN_OPTIONS = 64     # from this many options coalitions() looks for repeated ones
+_BLOCK_VOTERS_BELOW = 8192  # coalitions() sums voters in blocks while n_opt² per voter <= this
+_BLOCK_ELEMENTS = 1 << 16   # size of such a block's vote array
 
 
 @dataclass(frozen=True)
@@ -86,8 +89,8 @@ def vote(rule: VotingRule, w: Any, du: Any) -> Any:
     raise ValueError(f"unknown voting rule {rule!r}")
 
 
-def vote_inplace(rule: VotingRule, w: float, du: FloatArray) -> None:
-    """``du`` := vote(rule, w, du)."""
+def vote_inplace(rule: VotingRule, w: float | FloatArray, du: FloatArray) -> None:
+    """``du`` := vote(rule, w, du); ``w`` a number or weights broadcasting against ``du``."""
     if rule == "Prop":
         du *= w
     else:
@@ -170,13 +173,31 @@ def coalitions(w: FloatArray, u: FloatArray, rule: VotingRule) -> FloatArray:
     (v_kji = -v_kij exactly), so then one matrix serves both triangles. Voters are added one
     by one, in order, as in KTAB.
     """
-    n_act, n_opt = u.shape[-2:]
-    shape = (*u.shape[:-2], n_opt, n_opt)
+    n_opt = u.shape[-1]
     odd = rule != "ASymProsp"
+    if odd and u.ndim == 2 and n_opt >= _DEDUP_MIN_OPTIONS:
+        first, which = _distinct_columns(u)
+        if len(first) < n_opt:
+            return coalitions(w, u[:, first], rule)[np.ix_(which, which)]
+    per_voter = n_opt * n_opt * int(np.prod(u.shape[:-2], dtype=np.int64))
+    sums = _voter_sums_in_blocks if per_voter <= _BLOCK_VOTERS_BELOW else _voter_sums
+    pos, neg = sums(w, u, rule, odd)
+    # odd rules: c[j, i] = 1e-8 + Σ_k max(-v_kij, 0) = 1e-8 + Σ_k max(v_kji, 0) = pos[j, i]
+    c: FloatArray = pos if odd else np.tril(pos, -1) + np.swapaxes(np.tril(neg, -1), -1, -2)
+    c[..., np.arange(n_opt), np.arange(n_opt)] = MIN_COALITION
+    return c
+
+
+def _voter_sums(w: FloatArray, u: FloatArray, rule: VotingRule, odd: bool
+                ) -> tuple[FloatArray, FloatArray]:
+    """1e-8 + Σ_k max(v_k, 0) and (unless ``odd``, where it is not needed) 1e-8 - Σ_k
+    min(v_k, 0) over (..., n_opt, n_opt), one voter k after another."""
+    n_opt = u.shape[-1]
+    shape = (*u.shape[:-2], n_opt, n_opt)
     pos = np.full(shape, MIN_COALITION)
     neg = pos if odd else np.full(shape, MIN_COALITION)
     v = np.empty(shape)
-    for k in range(n_act):
+    for k in range(u.shape[-2]):
         uk = u[..., k, :]
         np.subtract(uk[..., :, None], uk[..., None, :], out=v)
         vote_inplace(rule, float(w[k]), v)
@@ -184,10 +205,52 @@ def coalitions(w: FloatArray, u: FloatArray, rule: VotingRule) -> FloatArray:
             neg -= np.minimum(v, 0.0)
         np.maximum(v, 0.0, out=v)
         pos += v
-    # odd rules: c[j, i] = 1e-8 + Σ_k max(-v_kij, 0) = 1e-8 + Σ_k max(v_kji, 0) = pos[j, i]
-    c: FloatArray = pos if odd else np.tril(pos, -1) + np.swapaxes(np.tril(neg, -1), -1, -2)
-    c[..., np.arange(n_opt), np.arange(n_opt)] = MIN_COALITION
-    return c
+    return pos, neg
+
+
+def _voter_sums_in_blocks(w: FloatArray, u: FloatArray, rule: VotingRule, odd: bool
+                          ) -> tuple[FloatArray, FloatArray]:
+    """:func:`_voter_sums` for small option sets: the votes of a block of voters as one
+    (..., voters, n_opt, n_opt) array, summed along the voter axis with ``np.add.reduce``,
+    the running sum first. A reduction along an axis that is not the innermost adds its
+    slices one after another, in order (no pairwise summation), so every sum is the
+    voter-by-voter one; subtracting min(v, 0) is adding -min(v, 0), also exactly."""
+    n_act, n_opt = u.shape[-2:]
+    lead = u.shape[:-2]
+    block = max(1, _BLOCK_ELEMENTS // (n_opt * n_opt * int(np.prod(lead, dtype=np.int64))))
+    pos = np.full((*lead, 1, n_opt, n_opt), MIN_COALITION)
+    neg = pos if odd else pos.copy()
+    for lo in range(0, n_act, block):
+        hi = min(n_act, lo + block)
+        uk = u[..., lo:hi, :]
+        v = np.empty((*lead, hi - lo + 1, n_opt, n_opt))
+        body = v[..., 1:, :, :]
+        np.subtract(uk[..., :, :, None], uk[..., :, None, :], out=body)
+        vote_inplace(rule, w[lo:hi, None, None], body)
+        if not odd:
+            lost = v.copy()
+            lost[..., :1, :, :] = neg
+            np.negative(np.minimum(body, 0.0), out=lost[..., 1:, :, :])
+            neg = np.add.reduce(lost, axis=-3, keepdims=True)
+        v[..., :1, :, :] = pos
+        np.maximum(body, 0.0, out=body)
+        pos = np.add.reduce(v, axis=-3, keepdims=True)
+    return pos[..., 0, :, :], (pos if odd else neg)[..., 0, :, :]
+
+
+def _distinct_columns(u: FloatArray) -> tuple[IntArray, IntArray]:
+    """Columns of ``u`` that are bit-for-bit copies of an earlier one (options at the same
+    position): the index of each distinct column and, for every column, its distinct one.
+
+    Why :func:`coalitions` may merge them: with an odd voting rule c[i, j] depends on columns
+    i and j alone, so a copy's row and column are the original's, and between two copies
+    every vote is vote(0) = 0, which leaves c at 1e-8 exactly as KTAB's sum does. The
+    coalition sums, n_act · n_opt² additions, then run over the distinct options only.
+    """
+    cols = np.ascontiguousarray(u.T)
+    keys = cols.view(np.dtype((np.void, cols.dtype.itemsize * cols.shape[1]))).ravel()
+    _, first, which = np.unique(keys, return_index=True, return_inverse=True)
+    return first.astype(np.intp), which.astype(np.intp).ravel()
 
 
 def _vp_weights(model: VictoryProbModel, s1: FloatArray, s2: FloatArray
