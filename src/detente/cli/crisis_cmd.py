@@ -135,6 +135,7 @@ _SHORT = {"commitment": "commitment problem", "indivisibility": "indivisibility"
           "outside_own_limits": "offer beyond the offerers' own limits",
           "no_range": "no range on the offer line",
           "beyond_limits": "range beyond concession limits",
+          "doubted_resolve": "doubted resolve (challenge resisted)",
           "private_information": "private information (offer misses range)"}
 
 
@@ -151,6 +152,15 @@ def _short_label(label: str) -> str:
     if label.startswith("least concession"):
         return "least offer, lowest risk"
     return {"the defenders' optimal offer": "optimal offer"}.get(label, label)
+
+
+def _capitulation(r: CrisisResult, challenger: str, console: Console) -> None:
+    """P(capitulation) beside P(war) where the scenario gives the defenders' resolve."""
+    at = [f"{_short_label(ref.label)} {ref.p_capitulation:.2f}" for ref in r.references
+          if ref.p_capitulation is not None and ref.kind in ("status quo", "offer made",
+                                                             "optimum")]
+    console.print(f"P(capitulation), {challenger} using force and the defenders giving way "
+                  f"without a fight: {'; '.join(at)}.", style="dim")
 
 
 def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
@@ -199,6 +209,8 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     console.print("counterfactual: where a negotiation model says talks would settle, read as "
                   "if it had been offered; no one made these offers. Bold: offers made.",
                   style="dim")
+    if r.p_capitulation is not None:
+        _capitulation(r, challenger, console)
 
     t = Table(title="Who prefers war to the offer (margin = value of war minus value of the "
                     "offer, in units of the party's stakes)", title_justify="left")

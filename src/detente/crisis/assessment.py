@@ -120,6 +120,10 @@ def headline(result: CrisisResult, scenario: Scenario) -> str:
     side = next((p for p in result.parties if p.role == "defending side"), None)
     if side is not None:
         text += f" and the defending side in {side.share_prefers_war:.0%}"
+    if result.p_capitulation is not None:
+        text += (f"; doubting that the defenders would fight, it may also use force anyway: "
+                 f"P(capitulation) = {result.p_capitulation:.2f}, the chance that it does and "
+                 "they give way without a fight")
     main = [m for m in sorted(result.mechanisms, key=lambda m: -m.p) if m.p > 0][:2]
     if main:
         text += "; the risk comes mainly from " + " and ".join(

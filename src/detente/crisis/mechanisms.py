@@ -39,15 +39,15 @@ MECHANISMS: dict[int, tuple[str, str]] = {
                               "concedes more than the defenders' concession levers allow, and "
                               "the defending side prefers war to it; a party refusing an offer "
                               "it would never make"),
+    7: ("doubted_resolve", "doubted resolve: the challenger would accept the offer if it were "
+                           "sure the defenders would fight, but it doubts their resolve "
+                           "(private information about resolve), challenges, and is resisted"),
     2: ("indivisibility", "indivisibility: war here disappears when the indivisible issues "
                           "may take intermediate values"),
     3: ("no_range", "no bargaining range on the offer line: no division along it is preferred "
                     "to war by both sides"),
     4: ("beyond_limits", "the bargaining range lies beyond what the defenders will concede "
                          "(the concession levers' ranges)"),
-    7: ("doubted_resolve", "doubted resolve: the challenger would accept the offer if it were "
-                           "sure the defenders would fight, but it doubts their resolve "
-                           "(private information about resolve), challenges, and is resisted"),
     5: ("private_information", "private information: a range exists but the offer, made "
                                "without knowing the draw, misses it"),
 }

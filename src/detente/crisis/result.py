@@ -15,8 +15,10 @@ P_WAR_DEFINITION = (
     "scenario (positions, saliences, the odds, costs and outcomes of war, the levers' effects) "
     "from its stated range while the offer and the lever settings are held fixed, in which the "
     "challenger or the defending side prefers war to the offer or the challenger faces a "
-    "commitment problem no offer today can fix; it measures how much of the analyst's stated "
-    "uncertainty points to war, and it is not a calibrated frequency.")
+    "commitment problem no offer today can fix, or in which the challenger, doubting that the "
+    "defenders will fight, uses force and they resist (where the scenario states that doubt, "
+    "such a draw counts by the chance that they resist); it measures how much of the "
+    "analyst's stated uncertainty points to war, and it is not a calibrated frequency.")
 
 #: What P(capitulation) is; shown beside P(war) when the scenario gives the challenger's belief
 #: in the defenders' resolve (``crisis.war.defenders_resolve``).
