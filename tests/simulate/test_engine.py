@@ -23,9 +23,18 @@ def ukraine() -> Any:
     return detente.load("ukraine-2022")
 
 
+def _sure_of_resistance(scenario: Any) -> Any:
+    """The scenario without ``war.defenders_resolve``: the simulation does not read it (every
+    challenge meets war, q = 1; docs/escalation.md section 7)."""
+    war = scenario.crisis.war.model_copy(update={"defenders_resolve": None})
+    return scenario.model_copy(update={"crisis": scenario.crisis.model_copy(
+        update={"war": war})})
+
+
 def test_one_turn_without_signals_is_the_crisis_core(ukraine: Any) -> None:
     # docs section 7: one week, no signals, the challenger ready, the offer and levers of
-    # `detente crisis`: war in run b iff the crisis core's draw b is a war draw
+    # `detente crisis`: war in run b iff the crisis core's draw b is a war draw (at q = 1)
+    ukraine = _sure_of_resistance(ukraine)
     n = 1500
     rec = simulate_record(ukraine, load_catalogue(), seed=3, start=0, stop=n, weeks=1,
                           opening="model", mobilisation=1.0, signals=False)

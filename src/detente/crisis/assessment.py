@@ -120,7 +120,7 @@ def headline(result: CrisisResult, scenario: Scenario) -> str:
     side = next((p for p in result.parties if p.role == "defending side"), None)
     if side is not None:
         text += f" and the defending side in {side.share_prefers_war:.0%}"
-    if result.p_capitulation is not None:
+    if result.p_capitulation:  # only where a challenge may meet no resistance
         text += (f"; doubting that the defenders would fight, it may also use force anyway: "
                  f"P(capitulation) = {result.p_capitulation:.2f}, the chance that it does and "
                  "they give way without a fight")

@@ -123,6 +123,7 @@ def take_rows(inputs: CrisisInputs, rows: npt.NDArray[np.intp]) -> CrisisInputs:
     """The crisis arrays of the draws ``rows`` only (what ``crisis_inputs`` gives for those
     draws), levers included."""
     return replace(inputs, **{f: getattr(inputs, f)[rows] for f in PER_DRAW},
+                   resolve=None if inputs.resolve is None else inputs.resolve[rows],
                    levers=tuple(_take(lv, rows) for lv in inputs.levers),
                    concessions=tuple(_take(lv, rows) for lv in inputs.concessions))
 
