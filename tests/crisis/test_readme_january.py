@@ -23,7 +23,8 @@ def _section() -> str:
     return text[start:text.index("\n## ", start + 1)]
 
 
-def _figures(r: CrisisResult, by_sanctions: dict[float, float]) -> set[str]:
+def _figures(r: CrisisResult, by_sanctions: dict[float, float],
+             by_resolve: dict[str, float]) -> set[str]:
     refs = {x.label: x for x in r.references}
     counterfactual = sorted(x.p_war for x in r.references if x.kind == "counterfactual")
     mech = {m.mechanism: m.share_of_war for m in r.mechanisms}
@@ -36,6 +37,8 @@ def _figures(r: CrisisResult, by_sanctions: dict[float, float]) -> set[str]:
         f"{r.p_war:.2f}", f"{lo:.2f}–{hi:.2f}", f"{s_lo:.2f}–{s_hi:.2f}",
         f"{challenger.share_prefers_war:.0%}", f"{side.share_prefers_war:.0%}",
         f"{mech['private_information']:.0%}", f"{mech['commitment']:.0%}",
+        f"{mech['doubted_resolve']:.0%}", f"{r.p_capitulation:.2f}",
+        *(f"{p:.2f}" for p in by_resolve.values()),
         f"{refs['status quo'].p_war:.2f}",
         f"{refs[OWN_TERMS].p_war:.2f}",
         f"{counterfactual[0]:.2f}", f"{counterfactual[-1]:.2f}",
@@ -52,9 +55,13 @@ def test_the_january_2022_section_quotes_the_current_output() -> None:
     by_sanctions = {s: detente.crisis_analysis("ukraine-2022", levers={"sanctions": s},
                                                draws=DRAWS, seed=SEED).p_war
                     for s in (0.0, 0.5, 1.0)}
+    by_resolve = {name: detente.crisis_analysis("ukraine-2022", levers=dict.fromkeys(
+                      name.split("+"), 1.0), draws=DRAWS, seed=SEED).p_war
+                  for name in ("defensive_arms", "force_posture",
+                               "defensive_arms+force_posture")}
     section = _section()
     assert f"`{r.offer_on_table.id}`" in section
-    allowed = _figures(r, by_sanctions)
+    allowed = _figures(r, by_sanctions, by_resolve)
     # every number written in the section (ranges as one, percentages with their sign)
     prose = re.sub(r"`[^`]*`", "", section)  # ids and commands are not figures
     written = re.findall(r"\d+(?:,\d{3})*(?:\.\d+)?(?:–\d+(?:\.\d+)?)?%?", prose)
@@ -62,5 +69,7 @@ def test_the_january_2022_section_quotes_the_current_output() -> None:
     stale = [w for w in written if w not in allowed]
     assert not stale, f"README numbers not in the current output: {stale}; allowed {allowed}"
     # and the figures the section is about are all there
-    for key in (f"P = {r.p_war:.2f}", f"{by_sanctions[0.0]:.2f}", f"{by_sanctions[1.0]:.2f}"):
+    for key in (f"P = {r.p_war:.2f}", f"{by_sanctions[0.0]:.2f}", f"{by_sanctions[1.0]:.2f}",
+                f"P(capitulation) = {r.p_capitulation:.2f}",
+                f"{by_resolve['defensive_arms+force_posture']:.2f}"):
         assert key in section

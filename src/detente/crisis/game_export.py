@@ -9,10 +9,10 @@ crisis model (``docs/crisis-section.md``).
 
 Deterrence (challenger = the scenario's challenger): ``win`` is its value of its own terms,
 ``status_quo`` its value of the status quo, ``war = p_win * win + (1 - p_win) * v(defenders'
-terms) - cost``; ``p_resolved``, its belief that the defenders are resolved, is not in a
-scenario (default 0.5; set it). Sanctions (sender = the defending side, weighted as the
-scenario says; target = the challenger): ``stake_sender`` is what the defenders lose if the
-challenger gets its terms rather than the status quo, ``cost_compliance`` what the challenger
+terms) - cost``; ``p_resolved``, its belief that the defenders are resolved, is the
+scenario's ``war.defenders_resolve`` at its point value (0.5 when the scenario has none; set
+it). Sanctions (sender = the defending side, weighted as the scenario says; target = the
+challenger): ``stake_sender`` is what the defenders lose if the challenger gets its terms rather than the status quo, ``cost_compliance`` what the challenger
 gives up by complying, and the sanctions lever gives ``cost_sender`` (its cost),
 ``cost_target`` (``cost_to_challenger``) and ``audience_cost``; the complete-information
 game has no coalition split (the lever's ``unity`` is not used).
@@ -74,7 +74,8 @@ def parameters(scenario: Scenario, kind: str) -> dict[str, float]:
     cw, dw, sq = inp.value_cw[0], inp.value_dw[0], inp.value_sq[0]
     if kind == "deterrence":
         p = float(inp.p_win[0])
-        return {"p_resolved": 0.5, "win": float(cw[0]), "status_quo": float(sq[0]),
+        q = 0.5 if inp.resolve is None else float(inp.resolve[0])
+        return {"p_resolved": q, "win": float(cw[0]), "status_quo": float(sq[0]),
                 "war": float(p * cw[0] + (1 - p) * dw[0] - inp.cost[0, 0])}
     levers = [lever for lever in inp.levers if lever.kind == "sanctions"]
     if not levers:
