@@ -12,10 +12,11 @@ Deterrence (challenger = the scenario's challenger): ``win`` is its value of its
 terms) - cost``; ``p_resolved``, its belief that the defenders are resolved, is the
 scenario's ``war.defenders_resolve`` at its point value (0.5 when the scenario has none; set
 it). Sanctions (sender = the defending side, weighted as the scenario says; target = the
-challenger): ``stake_sender`` is what the defenders lose if the challenger gets its terms rather than the status quo, ``cost_compliance`` what the challenger
-gives up by complying, and the sanctions lever gives ``cost_sender`` (its cost),
-``cost_target`` (``cost_to_challenger``) and ``audience_cost``; the complete-information
-game has no coalition split (the lever's ``unity`` is not used).
+challenger): ``stake_sender`` is what the defenders lose if the challenger gets its terms
+rather than the status quo, ``cost_compliance`` what the challenger gives up by complying,
+and the sanctions lever gives ``cost_sender`` (its cost), ``cost_target``
+(``cost_to_challenger``) and ``audience_cost``; the complete-information game has no
+coalition split (the lever's ``unity`` is not used).
 """
 
 from __future__ import annotations
