@@ -179,3 +179,32 @@ def _numbers(result: object) -> dict[str, object]:
     assert isinstance(out, dict)
     out.pop("versions")
     return out
+
+
+def test_json_schema_and_cli_carry_p_capitulation() -> None:
+    """P(capitulation) is in the result type, the shipped JSON Schema (with its definition),
+    the JSON output and the CLI table of a scenario with resolve uncertainty, and the P(war)
+    definition says how a doubted-resolve draw counts."""
+    import json
+
+    from typer.testing import CliRunner
+
+    from detente.cli import app
+    from detente.crisis.result import P_CAPITULATION_DEFINITION, P_WAR_DEFINITION
+    from detente.schemas import shipped
+
+    schema = shipped("crisis")
+    prop = schema["properties"]["p_capitulation"]
+    assert prop["description"] == P_CAPITULATION_DEFINITION
+    assert "doubting that the defenders will fight" in P_WAR_DEFINITION
+    runner = CliRunner()
+    out = runner.invoke(app, ["crisis", str(TOY), "--draws", "500", "--format", "json"])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.stdout)
+    assert data["p_capitulation"] == pytest.approx(0.6, abs=0.05)
+    assert data["p_war"] == pytest.approx(0.4, abs=0.05)
+    assert "doubted_resolve" in [m["mechanism"] for m in data["mechanisms"]]
+    table = runner.invoke(app, ["crisis", str(TOY), "--draws", "500"])
+    assert table.exit_code == 0, table.output
+    assert "P(capitulation) = 0.60" in " ".join(table.stdout.split())
+    assert "doubted resolve" in table.stdout

@@ -15,6 +15,9 @@ _MECH_WORDS = {"commitment": "the commitment problem",
                "indivisibility": "indivisibility",
                "no_range": "the absence of a bargaining range on the offer line",
                "beyond_limits": "a bargaining range beyond what the defenders will concede",
+               "outside_own_limits": "an offer beyond the defenders' own limits",
+               "doubted_resolve": "doubted resolve, a challenge made because the defenders "
+                                  "were not believed to fight",
                "private_information": "private information, an offer that misses a range "
                                       "that exists"}
 
