@@ -404,9 +404,14 @@ def test_the_mechanism_code_gets_shares_per_category_not_indices() -> None:
                      inputs=["crisis.war.p_win", "crisis.power_shift.p_win_future"])
     assert "mechanism" not in result.output_names
     shares = result.categories["mechanism"]
-    assert set(shares) == {"peace", "commitment", "outside_own_limits", "indivisibility",
-                           "no_range", "beyond_limits", "private_information"}
+    assert set(shares) == {"peace", "commitment", "outside_own_limits", "doubted_resolve",
+                           "indivisibility", "no_range", "beyond_limits",
+                           "private_information"}
     assert sum(shares.values()) == pytest.approx(1.0)
-    assert 1.0 - shares["peace"] == pytest.approx(result.output("war").mean)
+    # ukraine-2022 gives the defenders' resolve, so 'war' is each run's probability of war
+    # (q where Moscow challenges doubting it) and a run with a mechanism is one war can
+    # end in: at least as many as the mean of 'war'
+    assert 1.0 - shares["peace"] >= result.output("war").mean - 1e-12
+    assert shares["doubted_resolve"] > 0
     again = SensitivityResult.from_json(result.to_json())
     assert again.categories == result.categories
