@@ -1,6 +1,7 @@
 """The stage game against the derivations of docs/escalation.md (sections 3 and 4; the
-coalition's credibility rule is tested in tests/crisis/test_sanctions_credibility.py): golden cases computed by hand from the stated thresholds, and a check,
-independent of the solver, that every profile it returns is a perfect Bayesian equilibrium."""
+coalition's credibility rule is tested in tests/crisis/test_sanctions_credibility.py):
+golden cases computed by hand from the stated thresholds, and a check, independent of the
+solver, that every profile it returns is a perfect Bayesian equilibrium."""
 
 from __future__ import annotations
 
