@@ -17,9 +17,11 @@ from detente.models._smp_votes import (
     FloatArray,
     IntArray,
     Options,
+    ThirdPartyCommit,
     big_r_from_prob,
     bs_util,
     est_nra,
+    rule_code,
     scalar_pce,
     vote,
     vote_inplace,
@@ -204,6 +206,32 @@ def _third_party_gap(opt: Options, pin: FloatArray, uni: FloatArray, unj: FloatA
     return left
 
 
+def commit_code(commit: ThirdPartyCommit) -> int:
+    """The third-party commitment's number in the compiled kernels."""
+    codes = {"FullCommit": 0, "SemiCommit": 1, "NoCommit": 2}
+    if commit not in codes:
+        raise ValueError(f"unknown third-party commitment {commit!r}")
+    return codes[commit]
+
+
+def _compiled_third_parties(opt: Options, dist: FloatArray, weight: FloatArray,
+                            rhi: FloatArray, uji: FloatArray, pi: IntArray, pj: IntArray,
+                            chij: FloatArray, chji: FloatArray
+                            ) -> tuple[FloatArray, FloatArray]:
+    """:func:`_third_parties_pairs` in compiled loops
+    (:func:`detente.models._smp_kernels.third_party_sums`): the same numbers."""
+    from detente.models import _smp_kernels as kernels
+
+    def f64(a: FloatArray) -> FloatArray:
+        return np.ascontiguousarray(a, dtype=np.float64)
+
+    out: tuple[FloatArray, FloatArray] = kernels.third_party_sums(
+        rule_code(opt.voting_rule), commit_code(opt.third_party_commit), f64(dist.T),
+        f64(weight), f64(rhi), f64(uji), np.ascontiguousarray(pi, dtype=np.intp),
+        np.ascontiguousarray(pj, dtype=np.intp), f64(chij), f64(chji))
+    return out
+
+
 def _principals(a: Assessment, weight: FloatArray, opt: Options
                 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
     """rhi[i, m] (i's estimate of m's risk attitude), aUtil[i](i, j), aUtil[i](j, i) at
@@ -239,12 +267,17 @@ def own_challenges(a: Assessment, weight: FloatArray, sal_sum: FloatArray, opt: 
     n = a.dist.shape[0]
     rows = np.arange(n)
     rhi, uij, uji, chij, chji = _principals(a, weight, opt)
-    cij, cji = chij.copy(), chji.copy()
-    band = max(1, _BAND_ELEMENTS // n)
-    for lo in range(0, n, band):
-        sl = slice(lo, min(n, lo + band))
-        _third_parties(opt, a.dist, weight, rhi[sl], uji[sl], chij[sl], chji[sl], cij[sl],
-                       cji[sl], lo)
+    if opt.compiled:
+        pi, pj = np.repeat(rows, n), np.tile(rows, n)
+        cij, cji = (c.reshape(n, n) for c in _compiled_third_parties(
+            opt, a.dist, weight, rhi, uji, pi, pj, chij.ravel(), chji.ravel()))
+    else:
+        cij, cji = chij.copy(), chji.copy()
+        band = max(1, _BAND_ELEMENTS // n)
+        for lo in range(0, n, band):
+            sl = slice(lo, min(n, lo + band))
+            _third_parties(opt, a.dist, weight, rhi[sl], uji[sl], chij[sl], chji[sl],
+                           cij[sl], cji[sl], lo)
     phij, gain = _challenge_outcome(cij, cji, sal_sum[None, :], uij)
     gain[rows, rows] = -np.inf
     return phij, gain
@@ -373,8 +406,9 @@ def best_challenges(a: Assessment, weight: FloatArray, sal_sum: FloatArray, opt:
         pair_i = np.repeat(ii, take)
         offset = np.arange(int(take.sum())) - np.repeat(np.cumsum(take) - take, take)
         pair_j = order[pair_i, np.repeat(done[ii], take) + offset]
-        cij, cji = _third_parties_pairs(opt, a.dist, weight, rhi, uji, pair_i, pair_j,
-                                        chij[pair_i, pair_j], chji[pair_i, pair_j])
+        pairs = _compiled_third_parties if opt.compiled else _third_parties_pairs
+        cij, cji = pairs(opt, a.dist, weight, rhi, uji, pair_i, pair_j,
+                         chij[pair_i, pair_j], chji[pair_i, pair_j])
         phij, g = _challenge_outcome(cij, cji, sal_sum[pair_j], uij[pair_i, pair_j])
         prob[pair_i, pair_j] = phij
         gain[pair_i, pair_j] = g

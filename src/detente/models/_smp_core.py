@@ -108,7 +108,7 @@ class Bargain:
 
 
 def bargain_utilities(a: Assessment, x: FloatArray, sal: FloatArray, bargains: list[Bargain],
-                      ) -> tuple[FloatArray, FloatArray]:
+                      *, compiled: bool = True) -> tuple[FloatArray, FloatArray]:
     """The brgnUtil λ of SMPState::updateBestBrgnPositions: every actor's utility of the
     state each bargain would produce, the mean over all positions of its own utility, the two
     moved positions valued by SMPActor::posUtil (with the actor's own R). Summed in KTAB's
@@ -127,6 +127,12 @@ def bargain_utilities(a: Assessment, x: FloatArray, sal: FloatArray, bargains: l
                    a.risk[:, None])
     pu_r = bs_util(weighted_distance(x, np.stack([b.pos_rcvr for b in bargains]), sal),
                    a.risk[:, None])
+    if compiled:
+        from detente.models import _smp_kernels as kernels
+
+        acc = kernels.bargain_sums(np.ascontiguousarray(own), np.ascontiguousarray(pu_i),
+                                   np.ascontiguousarray(pu_r), init, rcvr)
+        return u_sq, acc / n
     acc = (0.0 + pu_i) + pu_r                                   # (n_act, n_bargains)
     for m in range(n):  # in place, skipping the bargains that move m (no copy, no zeros)
         keep = (init != m) & (rcvr != m)
@@ -214,7 +220,7 @@ def step(x: FloatArray, sal: FloatArray, cap: FloatArray, a: Assessment, opt: Op
             lists[j].append(len(bargains))
             bargains.append(b)
 
-    u_sq, u_b = bargain_utilities(a, x, sal, bargains)
+    u_sq, u_b = bargain_utilities(a, x, sal, bargains, compiled=opt.compiled)
     picks = choose_bargains(cap, u_sq, u_b, lists, opt, rng)
     new_x = x.copy()
     chosen: list[tuple[int, int]] = []
