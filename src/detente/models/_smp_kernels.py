@@ -23,6 +23,7 @@ import numpy as np
 # _smp_challenges.commit_code does (0 FullCommit, 1 SemiCommit, 2 NoCommit).
 _MIN_COALITION = 1e-8       # kmodel.cpp, Model::coalitions: minC
 _BINARY_VOTE_TOL = 1e-8     # kmodel.cpp, Model::vote: sTol
+_PAIR_BLOCK = 16            # challenge pairs whose third-party sums run side by side
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 
@@ -61,8 +62,17 @@ def coalition_sums(rule: int, w: np.ndarray, u: np.ndarray) -> np.ndarray:
     loop runs over row i, then voter k, then column j < i, so each sum still takes its
     voters in order while the innermost loop (independent sums) is vectorised.
     """
+    c = np.empty((u.shape[0], u.shape[2], u.shape[2]))
+    if rule == 0:  # KTAB's default rule gets loops of its own, free of the rule's branches
+        _coalition_loops(0, w, u, c)
+    else:
+        _coalition_loops(rule, w, u, c)
+    return c
+
+
+@numba.njit(inline="always", error_model="numpy")
+def _coalition_loops(rule: int, w: np.ndarray, u: np.ndarray, c: np.ndarray) -> None:
     n_b, n_act, n_opt = u.shape
-    c = np.empty((n_b, n_opt, n_opt))
     pos = np.empty(n_opt)
     neg = np.empty(n_opt)
     for b in range(n_b):
@@ -81,7 +91,6 @@ def coalition_sums(rule: int, w: np.ndarray, u: np.ndarray) -> np.ndarray:
                 c[b, i, j] = pos[j]
                 c[b, j, i] = neg[j]
             c[b, i, i] = _MIN_COALITION
-    return c
 
 
 @numba.njit(inline="always", error_model="numpy")
@@ -112,46 +121,72 @@ def third_party_sums(rule: int, commit: int, dist_t: np.ndarray, weight: np.ndar
     ``dist_t[j, m]`` = d_mj, ``rhi[i, m]`` = i's estimate of R_m, ``uji[i, m]`` =
     aUtil[i](m, i); ``chij``/``chji`` the pairs' coalitions after the principals' votes.
     A third party's vote depends on the principals' coalitions only, so the votes of all m
-    are computed first (vectorised) and then added in order.
+    are computed first (vectorised along m), for a block of pairs, and then added m after m
+    to the block's sums side by side. The principals' own "votes" are set to 0, and adding
+    0 to a positive sum leaves it unchanged, exactly as skipping them does.
     """
+    cij = np.empty(pi.shape[0])
+    cji = np.empty(pi.shape[0])
+    if rule == 0 and commit == 1:  # KTAB's defaults: loops free of the rules' branches
+        _third_party_loops(0, 1, dist_t, weight, rhi, uji, pi, pj, chij, chji, cij, cji)
+    else:
+        _third_party_loops(rule, commit, dist_t, weight, rhi, uji, pi, pj, chij, chji, cij,
+                           cji)
+    return cij, cji
+
+
+@numba.njit(inline="always", error_model="numpy")
+def _third_party_loops(rule: int, commit: int, dist_t: np.ndarray, weight: np.ndarray,
+                       rhi: np.ndarray, uji: np.ndarray, pi: np.ndarray, pj: np.ndarray,
+                       chij: np.ndarray, chji: np.ndarray, cij: np.ndarray, cji: np.ndarray
+                       ) -> None:
     n = dist_t.shape[0]
     size = pi.shape[0]
-    cij = np.empty(size)
-    cji = np.empty(size)
-    vn = np.empty(n)
-    for p in range(size):
-        i = pi[p]
-        j = pj[p]
-        hij = chij[p]
-        hji = chji[p]
-        d_row = dist_t[j]
-        r_row = rhi[i]
-        u_row = uji[i]
+    vn = np.empty((_PAIR_BLOCK, n))
+    a = np.empty(_PAIR_BLOCK)
+    b = np.empty(_PAIR_BLOCK)
+    for lo in range(0, size, _PAIR_BLOCK):
+        hi = min(size, lo + _PAIR_BLOCK)
+        for q in range(hi - lo):
+            p = lo + q
+            i = pi[p]
+            j = pj[p]
+            _third_party_votes(rule, commit, weight, dist_t[j], rhi[i], uji[i], chij[p],
+                               chji[p], vn[q])
+            vn[q, i] = 0.0
+            vn[q, j] = 0.0
+            a[q] = chij[p]
+            b[q] = chji[p]
         for m in range(n):
-            d = d_row[m]
-            r = r_row[m]
-            if d > 1.0:
-                unj = (1.0 - d) * (1.0 + r)
-            else:
-                unj = (d * r + 1.0) * (1.0 - d)             # aUtil[i](m, j)
-            uni = u_row[m]                                  # aUtil[i](m, i)
-            wm = weight[m]
-            cn = _vote(rule, wm, uni - unj)                 # m's vote on (i:j)
-            ci = (cn if cn > 0.0 else 0.0) + hij
-            cj = hji - (cn if cn < 0.0 else 0.0)
-            pin = ci / (cj + ci)                            # vProbLittle: P(i+m beats j)
-            vn[m] = _vote(rule, wm, _gap(commit, pin, uni, unj))
-        a = hij
-        b = hji
-        for m in range(n):
-            if m == i or m == j:
-                continue
-            v = vn[m]
-            a = a + (v if v > 0.0 else 0.0)
-            b = b - (v if v < 0.0 else 0.0)
-        cij[p] = a
-        cji[p] = b
-    return cij, cji
+            for q in range(hi - lo):
+                v = vn[q, m]
+                a[q] = a[q] + (v if v > 0.0 else 0.0)
+                b[q] = b[q] - (v if v < 0.0 else 0.0)
+        cij[lo:hi] = a[: hi - lo]
+        cji[lo:hi] = b[: hi - lo]
+
+
+@numba.njit(inline="always", error_model="numpy")
+def _third_party_votes(rule: int, commit: int, weight: np.ndarray, d_row: np.ndarray,
+                       r_row: np.ndarray, u_row: np.ndarray, hij: float, hji: float,
+                       out: np.ndarray) -> None:
+    """Every actor m's vote as a third party on the pair (i:j) (vProbLittle,
+    thirdPartyVoteSU): ``d_row[m]`` = d_mj, ``r_row[m]`` = R^i_m, ``u_row[m]`` =
+    aUtil[i](m, i), ``hij``/``hji`` the principals' coalitions."""
+    for m in range(d_row.shape[0]):
+        d = d_row[m]
+        r = r_row[m]
+        if d > 1.0:
+            unj = (1.0 - d) * (1.0 + r)
+        else:
+            unj = (d * r + 1.0) * (1.0 - d)                 # aUtil[i](m, j)
+        uni = u_row[m]                                      # aUtil[i](m, i)
+        wm = weight[m]
+        cn = _vote(rule, wm, uni - unj)                     # m's vote on (i:j)
+        ci = (cn if cn > 0.0 else 0.0) + hij
+        cj = hji - (cn if cn < 0.0 else 0.0)
+        pin = ci / (cj + ci)                                # vProbLittle: P(i+m beats j)
+        out[m] = _vote(rule, wm, _gap(commit, pin, uni, unj))
 
 
 @_jit
