@@ -43,11 +43,12 @@ def unique_positions(x: FloatArray, tol: float = POS_TOL) -> tuple[IntArray, Int
         diff = x[:, None, k] - x[None, :, k]
         sq = sq + diff * diff
     close = np.sqrt(sq) < tol
-    uniq: list[int] = []
-    for i in range(n):
-        if not close[i, uniq].any():
-            uniq.append(i)
-    u_idx = np.array(uniq, dtype=np.intp)
+    # i is distinct unless close to an earlier distinct position; only actors close to
+    # some earlier one need the check, in order
+    is_uniq = ~np.tril(close, -1).any(axis=1)
+    for i in np.flatnonzero(~is_uniq).tolist():
+        is_uniq[i] = not close[i, :i][is_uniq[:i]].any()
+    u_idx = np.flatnonzero(is_uniq).astype(np.intp)
     eq = close[:, u_idx]  # (n, n_unique)
     last = eq.shape[1] - 1 - np.argmax(eq[:, ::-1], axis=1)
     return u_idx, last.astype(np.intp)
@@ -214,22 +215,26 @@ def commit_code(commit: ThirdPartyCommit) -> int:
     return codes[commit]
 
 
-def _compiled_third_parties(opt: Options, dist: FloatArray, weight: FloatArray,
+def _compiled_third_parties(opt: Options, dist_t: FloatArray, weight: FloatArray,
                             rhi: FloatArray, uji: FloatArray, pi: IntArray, pj: IntArray,
                             chij: FloatArray, chji: FloatArray
                             ) -> tuple[FloatArray, FloatArray]:
     """:func:`_third_parties_pairs` in compiled loops
-    (:func:`detente.models._smp_kernels.third_party_sums`): the same numbers."""
+    (:func:`detente.models._smp_kernels.third_party_sums`), the same numbers; ``dist_t`` is
+    the transposed distance matrix and every matrix C-contiguous (:func:`_contiguous`)."""
     from detente.models import _smp_kernels as kernels
 
-    def f64(a: FloatArray) -> FloatArray:
-        return np.ascontiguousarray(a, dtype=np.float64)
-
     out: tuple[FloatArray, FloatArray] = kernels.third_party_sums(
-        rule_code(opt.voting_rule), commit_code(opt.third_party_commit), f64(dist.T),
-        f64(weight), f64(rhi), f64(uji), np.ascontiguousarray(pi, dtype=np.intp),
-        np.ascontiguousarray(pj, dtype=np.intp), f64(chij), f64(chji))
+        rule_code(opt.voting_rule), commit_code(opt.third_party_commit), dist_t, weight, rhi,
+        uji, pi.astype(np.intp, copy=False), pj.astype(np.intp, copy=False),
+        np.ascontiguousarray(chij, dtype=np.float64),
+        np.ascontiguousarray(chji, dtype=np.float64))
     return out
+
+
+def _contiguous(*arrays: FloatArray) -> list[FloatArray]:
+    """C-contiguous float64 copies (where needed), as the compiled kernels take them."""
+    return [np.ascontiguousarray(x, dtype=np.float64) for x in arrays]
 
 
 def _principals(a: Assessment, weight: FloatArray, opt: Options
@@ -269,8 +274,9 @@ def own_challenges(a: Assessment, weight: FloatArray, sal_sum: FloatArray, opt: 
     rhi, uij, uji, chij, chji = _principals(a, weight, opt)
     if opt.compiled:
         pi, pj = np.repeat(rows, n), np.tile(rows, n)
+        dist_t, w, rhi, uji = _contiguous(a.dist.T, weight, rhi, uji)
         cij, cji = (c.reshape(n, n) for c in _compiled_third_parties(
-            opt, a.dist, weight, rhi, uji, pi, pj, chij.ravel(), chji.ravel()))
+            opt, dist_t, w, rhi, uji, pi, pj, chij.ravel(), chji.ravel()))
     else:
         cij, cji = chij.copy(), chji.copy()
         band = max(1, _BAND_ELEMENTS // n)
@@ -400,15 +406,20 @@ def best_challenges(a: Assessment, weight: FloatArray, sal_sum: FloatArray, opt:
     best = np.full(n, MIN_SIG_EDU)
     active = sorted_bound[:, 0] >= MIN_SIG_EDU - _BOUND_MARGIN
     batch = 16
+    if opt.compiled:
+        dist_t, w_c, rhi_c, uji_c = _contiguous(a.dist.T, weight, rhi, uji)
     while active.any():
         ii = rows[active]
         take = np.minimum(done[ii] + batch, n - 1) - done[ii]  # the diagonal sorts last
         pair_i = np.repeat(ii, take)
         offset = np.arange(int(take.sum())) - np.repeat(np.cumsum(take) - take, take)
         pair_j = order[pair_i, np.repeat(done[ii], take) + offset]
-        pairs = _compiled_third_parties if opt.compiled else _third_parties_pairs
-        cij, cji = pairs(opt, a.dist, weight, rhi, uji, pair_i, pair_j,
-                         chij[pair_i, pair_j], chji[pair_i, pair_j])
+        if opt.compiled:
+            cij, cji = _compiled_third_parties(opt, dist_t, w_c, rhi_c, uji_c, pair_i, pair_j,
+                                               chij[pair_i, pair_j], chji[pair_i, pair_j])
+        else:
+            cij, cji = _third_parties_pairs(opt, a.dist, weight, rhi, uji, pair_i, pair_j,
+                                            chij[pair_i, pair_j], chji[pair_i, pair_j])
         phij, g = _challenge_outcome(cij, cji, sal_sum[pair_j], uij[pair_i, pair_j])
         prob[pair_i, pair_j] = phij
         gain[pair_i, pair_j] = g

@@ -164,12 +164,12 @@ def choose_bargains(cap: FloatArray, u_sq: FloatArray, u_b: FloatArray, lists: l
         cols = np.array([lists[k] for k in ks])                       # (G, size)
         u = np.moveaxis(u_all[:, cols], 0, 1)                          # (G, n, size)
         p = scalar_pce(cap, u, opt)                                    # (G, size)
-        for g, k in enumerate(ks):
-            if opt.state_transitions == "Deterministic":
-                pick = int(np.argmax(np.abs(p[g])))
-            else:
-                draw = rng.uniform(0.0, 1.0)
-                pick = min(int(np.searchsorted(np.cumsum(p[g]), draw)), size - 1)
+        if opt.state_transitions == "Deterministic":
+            picks = np.argmax(np.abs(p), axis=1).tolist()
+        else:
+            picks = [min(int(np.searchsorted(np.cumsum(p[g]), rng.uniform(0.0, 1.0))),
+                         size - 1) for g in range(len(ks))]
+        for k, pick in zip(ks, picks, strict=True):
             chosen[k] = lists[k][pick]
     return chosen
 

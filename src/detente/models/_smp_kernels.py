@@ -23,7 +23,7 @@ import numpy as np
 # _smp_challenges.commit_code does (0 FullCommit, 1 SemiCommit, 2 NoCommit).
 _MIN_COALITION = 1e-8       # kmodel.cpp, Model::coalitions: minC
 _BINARY_VOTE_TOL = 1e-8     # kmodel.cpp, Model::vote: sTol
-_PAIR_BLOCK = 16            # challenge pairs whose third-party sums run side by side
+_PAIR_BLOCK = 8             # challenge pairs whose third-party sums run side by side
 
 _jit = numba.njit(cache=True, nogil=True, error_model="numpy")
 
