@@ -273,10 +273,11 @@ def own_challenges(a: Assessment, weight: FloatArray, sal_sum: FloatArray, opt: 
     rows = np.arange(n)
     rhi, uij, uji, chij, chji = _principals(a, weight, opt)
     if opt.compiled:
-        pi, pj = np.repeat(rows, n), np.tile(rows, n)
-        dist_t, w, rhi, uji = _contiguous(a.dist.T, weight, rhi, uji)
-        cij, cji = (c.reshape(n, n) for c in _compiled_third_parties(
-            opt, dist_t, w, rhi, uji, pi, pj, chij.ravel(), chji.ravel()))
+        from detente.models import _smp_kernels as kernels
+
+        cij, cji = kernels.third_party_rows(
+            rule_code(opt.voting_rule), commit_code(opt.third_party_commit),
+            *_contiguous(a.dist, weight, rhi, uji, chij, chji))
     else:
         cij, cji = chij.copy(), chji.copy()
         band = max(1, _BAND_ELEMENTS // n)

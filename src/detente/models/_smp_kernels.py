@@ -190,6 +190,54 @@ def _third_party_votes(rule: int, commit: int, weight: np.ndarray, d_row: np.nda
 
 
 @_jit
+def third_party_rows(rule: int, commit: int, dist: np.ndarray, weight: np.ndarray,
+                     rhi: np.ndarray, uji: np.ndarray, chij: np.ndarray, chji: np.ndarray
+                     ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`third_party_sums` for every pair (i, j) at once ((n, n) arrays; ``dist[m, j]``
+    = d_mj): row i takes third party m after m, each one's votes on all targets j in one
+    vectorised pass (the vote on j = m set to 0, which leaves the positive sums as they
+    are)."""
+    cij = chij.copy()
+    cji = chji.copy()
+    if rule == 0 and commit == 1:  # KTAB's defaults: loops free of the rules' branches
+        _third_party_row_loops(0, 1, dist, weight, rhi, uji, chij, chji, cij, cji)
+    else:
+        _third_party_row_loops(rule, commit, dist, weight, rhi, uji, chij, chji, cij, cji)
+    return cij, cji
+
+
+@numba.njit(inline="always", error_model="numpy")
+def _third_party_row_loops(rule: int, commit: int, dist: np.ndarray, weight: np.ndarray,
+                           rhi: np.ndarray, uji: np.ndarray, chij: np.ndarray,
+                           chji: np.ndarray, cij: np.ndarray, cji: np.ndarray) -> None:
+    n = dist.shape[0]
+    vn = np.empty(n)
+    for i in range(n):
+        for m in range(n):
+            if m == i:
+                continue
+            r = rhi[i, m]
+            uni = uji[i, m]                                 # aUtil[i](m, i)
+            wm = weight[m]
+            for j in range(n):
+                d = dist[m, j]
+                if d > 1.0:
+                    unj = (1.0 - d) * (1.0 + r)
+                else:
+                    unj = (d * r + 1.0) * (1.0 - d)         # aUtil[i](m, j)
+                cn = _vote(rule, wm, uni - unj)             # m's vote on (i:j)
+                ci = (cn if cn > 0.0 else 0.0) + chij[i, j]
+                cj = chji[i, j] - (cn if cn < 0.0 else 0.0)
+                pin = ci / (cj + ci)                        # vProbLittle
+                vn[j] = _vote(rule, wm, _gap(commit, pin, uni, unj))
+            vn[m] = 0.0
+            for j in range(n):
+                v = vn[j]
+                cij[i, j] = cij[i, j] + (v if v > 0.0 else 0.0)
+                cji[i, j] = cji[i, j] - (v if v < 0.0 else 0.0)
+
+
+@_jit
 def bargain_sums(own: np.ndarray, pu_i: np.ndarray, pu_r: np.ndarray, init: np.ndarray,
                  rcvr: np.ndarray) -> np.ndarray:
     """Σ of each actor's utilities of the state each bargain produces: the two moved
