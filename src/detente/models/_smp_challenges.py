@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from detente.models._smp_votes import (
     MIN_CLTN_CHALLENGE,
@@ -45,7 +46,7 @@ def unique_positions(x: FloatArray, tol: float = POS_TOL) -> tuple[IntArray, Int
     close = np.sqrt(sq) < tol
     # i is distinct unless close to an earlier distinct position; only actors close to
     # some earlier one need the check, in order
-    is_uniq = ~np.tril(close, -1).any(axis=1)
+    is_uniq: NDArray[np.bool_] = np.logical_not(np.tril(close, -1).any(axis=1))
     for i in np.flatnonzero(~is_uniq).tolist():
         is_uniq[i] = not close[i, :i][is_uniq[:i]].any()
     u_idx = np.flatnonzero(is_uniq).astype(np.intp)

@@ -176,10 +176,8 @@ def _third_party_votes(rule: int, commit: int, weight: np.ndarray, d_row: np.nda
     for m in range(d_row.shape[0]):
         d = d_row[m]
         r = r_row[m]
-        if d > 1.0:
-            unj = (1.0 - d) * (1.0 + r)
-        else:
-            unj = (d * r + 1.0) * (1.0 - d)                 # aUtil[i](m, j)
+        # aUtil[i](m, j), bsUtil (the first form only for round-off beyond d = 1)
+        unj = (1.0 - d) * (1.0 + r) if d > 1.0 else (d * r + 1.0) * (1.0 - d)
         uni = u_row[m]                                      # aUtil[i](m, i)
         wm = weight[m]
         cn = _vote(rule, wm, uni - unj)                     # m's vote on (i:j)
@@ -221,10 +219,8 @@ def _third_party_row_loops(rule: int, commit: int, dist: np.ndarray, weight: np.
             wm = weight[m]
             for j in range(n):
                 d = dist[m, j]
-                if d > 1.0:
-                    unj = (1.0 - d) * (1.0 + r)
-                else:
-                    unj = (d * r + 1.0) * (1.0 - d)         # aUtil[i](m, j)
+                # aUtil[i](m, j)
+                unj = (1.0 - d) * (1.0 + r) if d > 1.0 else (d * r + 1.0) * (1.0 - d)
                 cn = _vote(rule, wm, uni - unj)             # m's vote on (i:j)
                 ci = (cn if cn > 0.0 else 0.0) + chij[i, j]
                 cj = chji[i, j] - (cn if cn < 0.0 else 0.0)
@@ -256,3 +252,16 @@ def bargain_sums(own: np.ndarray, pu_i: np.ndarray, pu_r: np.ndarray, init: np.n
                 if init[b] != m and rcvr[b] != m:
                     row[b] = row[b] + x
     return acc
+
+
+def warm_up() -> None:
+    """Compile (or load from the on-disk cache) every kernel, on tiny inputs of the types the
+    model passes: what the first SMP run of a process would otherwise pay."""
+    w = np.ones(3)
+    u = np.arange(9.0).reshape(1, 3, 3) / 10.0
+    coalition_sums(0, w, u)
+    m = np.full((3, 3), 0.5)
+    idx = np.arange(3)
+    third_party_rows(0, 1, m, w, m, m, m, m)
+    third_party_sums(0, 1, m, w, m, m, idx, idx, w, w)
+    bargain_sums(m, m, m, idx, idx)
