@@ -160,3 +160,36 @@ def _escaped(text: str) -> str:
 
 def test_a_scenario_loads_for_the_fixture() -> None:
     assert load("ukraine-2022").crisis is not None
+
+
+@pytest.mark.parametrize(("ts", "levels"), [
+    ([], []),
+    ([0.5, 0.0], [0, 0]),
+    ([0.0, 0.01, 0.02, 0.5, 0.51], [0, 1, 2, 0, 1]),
+    ([0.2, 0.0, 0.1], [0, 0, 0]),  # far enough apart: one level, whatever the order
+    ([0.3, 0.3, 0.3], [0, 1, 2]),  # the same offer thrice: three stacked numbers
+])
+def test_crowded_reference_labels_are_stacked(ts: list[float], levels: list[int]) -> None:
+    from detente.htmlreport.figures import label_levels
+
+    assert label_levels(ts) == levels
+
+
+def test_reference_offers_are_numbered_points_not_a_line_each(
+        ukraine: tuple[ReportContent, str]) -> None:
+    """A vertical line per reference offer crowded the offer-line figures once a crisis had
+    ten or more (every model's forecast is one): the lines drawn must not grow with them, and
+    the table numbers every reference offer the figures mark."""
+    from detente.htmlreport import figures
+
+    content, html = ukraine
+    assert content.crisis is not None and content.curve is not None
+    refs = content.crisis.references
+    assert len(refs) >= 10
+    twice = content.crisis.model_copy(update={"references": refs + refs})  # same axes
+    for draw in (figures.offer_risk, figures.bargaining_range):
+        lines = [draw(c, content.curve).count('id="line2d_') for c in (content.crisis, twice)]
+        assert lines[0] == lines[1]
+    table = html[html.index("<th>reference offer</th>"):]
+    for number, ref in enumerate(refs, 1):
+        assert f'<td class="num">{number}</td><td>{_escaped(ref.label)}</td>' in table

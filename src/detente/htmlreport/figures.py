@@ -10,7 +10,9 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
+
+import numpy as np
 
 from detente.api import ForecastReport
 from detente.crisis.analysis import CrisisResult
@@ -20,8 +22,8 @@ from detente.scenario import Scenario
 from detente.sensitivity import SensitivityResult
 from detente.whatif.result import WhatIfResult
 
-__all__ = ["bargaining_range", "extra", "forecasts", "frontier", "mechanisms", "offer_risk",
-           "rounds", "sensitivity_ranking"]
+__all__ = ["bargaining_range", "extra", "forecasts", "frontier", "label_levels", "mechanisms",
+           "offer_risk", "rounds", "sensitivity_ranking"]
 
 BLUE, RED, GREY, ORANGE, GREEN = "#08519c", "#c0392b", "#8c8c8c", "#e67e22", "#2e7d32"
 _RC: dict[Any, Any] = {"svg.hashsalt": "detente-report", "svg.fonttype": "path", "font.size": 9.0,
@@ -112,24 +114,58 @@ def rounds(report: ForecastReport, scenario: Scenario, model: str) -> str:
     return _svg(fig)
 
 
-def _line_marks(crisis: CrisisResult, curve: OfferCurve) -> list[tuple[str, float]]:
+class _Mark(NamedTuple):
+    """A reference offer on the offer line, numbered as in the report's table."""
+
+    number: int  # its row in the table of reference offers, from 1
+    t: float
+    on_line: bool  # False: an offer off the line (the status quo), drawn at its projection
+    p_war: float
+
+
+def _line_marks(crisis: CrisisResult, curve: OfferCurve) -> list[_Mark]:
     """Reference offers as points on the offer line (their ``t``, or their projection)."""
     marks = []
-    for ref in crisis.references:
+    for number, ref in enumerate(crisis.references, 1):
         t = ref.t if ref.t is not None else curve.t_of(ref.offer)
         if t is not None:
-            marks.append((ref.label, t))
+            marks.append(_Mark(number, t, ref.t is not None, ref.p_war))
     return marks
 
 
-_REF_STYLES = ("-", "--", "-.", ":")
+def label_levels(ts: Sequence[float], gap: float = 0.035) -> list[int]:
+    """A stacking level for the label at each ``t``: going along the line, each label takes
+    the lowest level whose last label is at least ``gap`` away, so crowded offers get their
+    numbers stacked instead of printed over each other."""
+    levels = [0] * len(ts)
+    last: list[float] = []  # the t of the latest label on each level
+    for i in sorted(range(len(ts)), key=lambda k: ts[k]):
+        free = next((k for k, x in enumerate(last) if ts[i] - x >= gap), len(last))
+        if free == len(last):
+            last.append(0.0)
+        last[free] = ts[i]
+        levels[i] = free
+    return levels
 
 
-def _mark_refs(ax: Any, marks: Sequence[tuple[str, float]]) -> None:
-    colours = _palette(len(marks) + 3)[3:]
-    for i, (label, t) in enumerate(marks):
-        ax.axvline(t, color=colours[i], linewidth=1.2, linestyle=_REF_STYLES[i % 4],
-                   label=f"{label} (t = {t:.2f})")
+def _mark_refs(ax: Any, marks: Sequence[_Mark], ys: Sequence[float]) -> None:
+    """One numbered marker per reference offer (the number is its row in the table below
+    the figures), however many there are: a line each crowded the plot past four or five."""
+    on = [(m.t, y) for m, y in zip(marks, ys, strict=True) if m.on_line]
+    off = [(m.t, y) for m, y in zip(marks, ys, strict=True) if not m.on_line]
+    if on:
+        ax.scatter(*zip(*on, strict=True), s=24, color=RED, zorder=4,
+                   label="reference offers (numbered as in the table)")
+    if off:
+        ax.scatter(*zip(*off, strict=True), s=28, facecolors="white", edgecolors=RED,
+                   linewidths=1.2, zorder=4, label="an offer off the line, at its projection")
+    for m, y, level in zip(marks, ys, label_levels([m.t for m in marks]), strict=True):
+        ax.annotate(str(m.number), (m.t, y), xytext=(0, 5 + 9 * level),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=7,
+                    color=RED, annotation_clip=False,
+                    arrowprops=None if level == 0 else {"arrowstyle": "-", "color": RED,
+                                                        "linewidth": 0.4, "shrinkA": 0,
+                                                        "shrinkB": 3})
 
 
 def _legend_below(ax: Any) -> None:
@@ -137,8 +173,8 @@ def _legend_below(ax: Any) -> None:
               ncol=2)
 
 
-def _t_limits(marks: Sequence[tuple[str, float]]) -> tuple[float, float]:
-    ts = [t for _, t in marks]
+def _t_limits(marks: Sequence[_Mark]) -> tuple[float, float]:
+    ts = [m.t for m in marks]
     return min([0.0, *ts]) - 0.03, max([1.0, *ts]) + 0.03
 
 
@@ -159,7 +195,8 @@ def bargaining_range(crisis: CrisisResult, curve: OfferCurve) -> str:
     ax.plot(curve.t, curve.in_range, color=GREEN, linewidth=1.6,
             label="share of draws in which the offer is in the range")
     marks = _line_marks(crisis, curve)
-    _mark_refs(ax, marks)
+    # on the curve (the share at that t); an offer beyond the line's ends at its nearer end
+    _mark_refs(ax, marks, [float(np.interp(m.t, curve.t, curve.in_range)) for m in marks])
     ax.set_xlim(*_t_limits(marks))
     ax.set_ylim(-0.1, 1.05)
     ax.set_xlabel("t: share of the way from the defending side's terms to the challenger's "
@@ -182,7 +219,7 @@ def offer_risk(crisis: CrisisResult, curve: OfferCurve) -> str:
                     linewidth=0, label="90% Monte Carlo interval")
     ax.plot(curve.t, curve.p_war, color=BLUE, linewidth=1.6, label="P(war)")
     marks = _line_marks(crisis, curve)
-    _mark_refs(ax, marks)
+    _mark_refs(ax, marks, [m.p_war for m in marks])  # the analysis' own P(war) at each offer
     ax.set_xlim(*_t_limits(marks))
     ax.set_ylim(0.0, 1.02)
     ax.set_xlabel("t: share of the way from the defending side's terms to the challenger's "
