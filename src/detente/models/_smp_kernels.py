@@ -15,6 +15,9 @@ SMP run starts, so importing detente does not load numba.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numba
 import numpy as np
 
@@ -25,7 +28,14 @@ _MIN_COALITION = 1e-8       # kmodel.cpp, Model::coalitions: minC
 _BINARY_VOTE_TOL = 1e-8     # kmodel.cpp, Model::vote: sTol
 _PAIR_BLOCK = 8             # challenge pairs whose third-party sums run side by side
 
-_jit = numba.njit(cache=True, nogil=True, error_model="numpy")
+
+def _jit(fn: Callable[..., Any]) -> Any:
+    """Compile ``fn`` on first call, caching the machine code on disk; where no folder for
+    the cache is writable (numba refuses to cache then), compile in every process instead."""
+    try:
+        return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
+    except RuntimeError:
+        return numba.njit(nogil=True, error_model="numpy")(fn)
 
 
 @numba.njit(inline="always", error_model="numpy")
