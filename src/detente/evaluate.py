@@ -112,10 +112,13 @@ def crisis_evaluator(offer: Mapping[str, float] | None = None,
 
 def crisis_categories(scenario: Scenario) -> dict[str, dict[int, str]]:
     """The crisis evaluator's nominal output: ``mechanism`` (0 = peace, then the codes of
-    :data:`detente.crisis.analysis.MECHANISMS`)."""
-    from detente.crisis.analysis import MECHANISMS
+    :data:`detente.crisis.analysis.MECHANISMS`; doubted resolve only when the scenario gives
+    the defenders' resolve)."""
+    from detente.crisis.mechanisms import listed_mechanisms
 
-    return {"mechanism": {0: "peace", **{c: name for c, (name, _) in MECHANISMS.items()}}}
+    resolve = scenario.crisis is not None and scenario.crisis.war.defenders_resolve is not None
+    return {"mechanism": {0: "peace", **{c: name for c, (name, _)
+                                         in listed_mechanisms(resolve).items()}}}
 
 
 @dataclass(frozen=True)

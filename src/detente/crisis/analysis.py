@@ -232,7 +232,8 @@ def analyse(scenario: Scenario, *, offer: Mapping[str, float] | None = None,
         p_war_structural=at_offer.p_war_structural, parties=at_offer.parties,
         mechanisms=at_offer.mechanisms, assessment=at_offer, optimal=optimal,
         references=references, p_commitment=p_commitment, lever_cost=float(cost_levers[0]),
-        concession_cost=concession, headline="", notes=notes)
+        concession_cost=concession, headline="", notes=notes,
+        p_capitulation=at_offer.p_capitulation)
     return result.model_copy(update={"headline": headline(result, scenario)})
 
 
@@ -298,14 +299,16 @@ def _reference_p_war(inputs: CrisisInputs, settings: FloatArray, rows: list[_Row
     offers = np.stack([r[3] for r in rows])
     levels = lever_levels(inputs.levers, settings.reshape(1, -1))
     ev = war_decisions(inputs, levels, offers)
-    value = np.where(ev.war, ev.war_value_defenders, ev.value_defenders).mean(axis=1)
+    value = ev.value_expected_defenders().mean(axis=1)
+    cap = None if ev.p_capitulation is None else ev.p_capitulation.mean(axis=1)
     return [ReferenceOffer(
         label=label, kind=kind, t=t,
         offer={iid: float(v) for iid, v in zip(ids, x, strict=True)},
-        p_war=float(ev.war[r].mean()), p_commitment=float(ev.commitment[r].mean()),
+        p_war=float(ev.p_war[r].mean()), p_commitment=float(ev.commitment[r].mean()),
         share_challenger_prefers_war=float((ev.margin[r, :, 0] > MARGIN_TOL).mean()),
         share_defending_side_prefers_war=float((ev.margin_defenders[r] > MARGIN_TOL).mean()),
-        expected_value_defenders=float(value[r]))
+        expected_value_defenders=float(value[r]),
+        p_capitulation=None if cap is None else float(cap[r]))
         for r, (label, kind, t, x) in enumerate(rows)]
 
 
@@ -381,13 +384,16 @@ class CrisisOutputs:
     """The ``crisis`` evaluator: per-draw outputs of the analysis at one offer and lever
     setting, deterministic given the draws.
 
-    Outputs: ``war`` (0/1), ``mechanism`` (code of :data:`MECHANISMS`, 0 = peace),
+    Outputs: ``war`` (0/1; with ``war.defenders_resolve``, the draw's probability of war),
+    ``mechanism`` (code of :data:`MECHANISMS`, 0 = peace; the cause if war happens),
     ``commitment`` (0/1) and ``commitment_margin``, ``war_preferred.<party>`` (the margin
     ``W - V``, positive = prefers war; parties are the challenger, each defender and
     ``defenders``, the defending side), ``p_win`` and ``p_win_future`` after the levers,
     ``cost.<challenger>`` (its cost of war with the levers), ``sanctions_cost``,
     ``escalation_cost``, ``occupation_cost``, ``range.exists`` and ``range.lower``/
-    ``range.upper`` (``t`` on the offer line; NaN where there is no range).
+    ``range.upper`` (``t`` on the offer line; NaN where there is no range); with
+    ``war.defenders_resolve`` also ``capitulation`` (the draw's probability that the
+    challenger uses force and the defenders concede) and ``resolve`` (``q`` after the levers).
     """
 
     offer: tuple[tuple[str, float], ...] = ()
@@ -404,7 +410,9 @@ class CrisisOutputs:
                 + [f"war_preferred.{p}" for p in parties]
                 + ["p_win", "p_win_future", f"cost.{crisis.challenger}", "sanctions_cost",
                    "escalation_cost", "occupation_cost", "range.exists", "range.lower",
-                   "range.upper"])
+                   "range.upper"]
+                + (["capitulation", "resolve"] if crisis.war.defenders_resolve is not None
+                   else []))
 
     def __call__(self, draws: Draws) -> dict[str, FloatArray]:
         inputs = crisis_inputs(draws)
@@ -415,7 +423,7 @@ class CrisisOutputs:
         crisis = draws.scenario.crisis
         assert crisis is not None
         out: dict[str, FloatArray] = {
-            "war": ev.war[0].astype(np.float64), "mechanism": code,
+            "war": ev.p_war[0], "mechanism": code,
             "commitment": ev.commitment[0].astype(np.float64),
             "commitment_margin": ev.commitment_margin[0]}
         for p, pid in enumerate(inputs.party_ids):
@@ -429,4 +437,6 @@ class CrisisOutputs:
                     "occupation_cost": a.occupation_cost[0],
                     "range.exists": ranges.exists.astype(np.float64),
                     "range.lower": ranges.lower, "range.upper": ranges.upper})
+        if ev.p_capitulation is not None and a.resolve is not None:
+            out.update({"capitulation": ev.p_capitulation[0], "resolve": a.resolve[0]})
         return out

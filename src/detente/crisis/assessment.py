@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-import numpy as np
-
 from detente.crisis.bargaining import FloatArray
 from detente.crisis.inputs import CrisisInputs
 from detente.crisis.levers import lever_levels
-from detente.crisis.mechanisms import MECHANISMS, mechanisms
+from detente.crisis.mechanisms import listed_mechanisms, mechanisms
 from detente.crisis.offers import Ranges
 from detente.crisis.result import (
     CrisisResult,
@@ -23,14 +21,14 @@ from detente.crisis.war_values import MARGIN_TOL, war_decisions
 from detente.scenario.schema import Scenario
 from detente.scenario.wording import in_sentence
 
-__all__ = ["assess_offer", "headline"]
+__all__ = ["assess_offer", "headline", "mechanism_shares"]
 
 
 def assess_offer(inputs: CrisisInputs, settings: FloatArray, offer: FloatArray, ranges: Ranges,
             structural: tuple[float, ...] | None) -> OfferAssessment:
     code, ev = mechanisms(inputs, settings, offer, ranges)
     n = inputs.n
-    war = ev.war[0]
+    war = ev.p_war[0]
     p_war = float(war.mean())
     levels = lever_levels(inputs.levers, settings.reshape(1, -1))
     div = war_decisions(inputs.with_divisible(), levels, offer.reshape(1, -1))
@@ -46,18 +44,29 @@ def assess_offer(inputs: CrisisInputs, settings: FloatArray, offer: FloatArray, 
                  else f"lead defender, {names[inputs.party_ids[1]]}")
         parties.append(_preference("defenders", f"Defending side ({label})", "defending side",
                                    ev.margin_defenders[0], decides=True))
-    mechs = []
-    for c, (name, text) in MECHANISMS.items():
-        count = int((code == c).sum())
-        mechs.append(MechanismShare(mechanism=name, share_of_war=count / war.sum()
-                                    if war.any() else 0.0, p=count / n, description=text))
-    value = float(np.where(war, ev.war_value_defenders[0], ev.value_defenders[0]).mean())
+    value = float(ev.value_expected_defenders()[0].mean())
     return OfferAssessment(
         p_war=p_war, p_war_interval=wilson(p_war, n),
         p_war_structural=None if structural is None else (float(structural[0]),
                                                            float(structural[1])),
-        p_war_if_divisible=float(div.war.mean()), expected_value_defenders=value,
-        parties=parties, mechanisms=mechs)
+        p_war_if_divisible=float(div.p_war.mean()), expected_value_defenders=value,
+        parties=parties, mechanisms=mechanism_shares(code, war, inputs.resolve is not None),
+        p_capitulation=None if ev.p_capitulation is None else float(
+            ev.p_capitulation[0].mean()))
+
+
+def mechanism_shares(code: FloatArray, p_war: FloatArray, resolve: bool
+                     ) -> list[MechanismShare]:
+    """Each mechanism's share of war: the draws' probabilities of war ``p_war`` summed by
+    their code, over all of them (so the shares sum to one), and over the draws (``p``).
+    Without resolve uncertainty ``p_war`` is 0 or 1 and these are counts of draws."""
+    total = float(p_war.sum())
+    out = []
+    for c, (name, text) in listed_mechanisms(resolve).items():
+        weight = float(p_war[code == c].sum())
+        out.append(MechanismShare(mechanism=name, share_of_war=weight / total if total > 0
+                                  else 0.0, p=weight / code.shape[0], description=text))
+    return out
 
 
 def _preference(pid: str, name: str, role: Literal["challenger", "defender", "defending side"],
@@ -153,4 +162,6 @@ _MECH_WORDS = {"commitment": "the commitment problem", "indivisibility": "indivi
                                      "would rather fight than stand by",
                "no_range": "the absence of a bargaining range on the line",
                "beyond_limits": "a range beyond what the defenders will concede",
+               "doubted_resolve": "doubted resolve (a challenge the defenders were not "
+                                  "believed to resist)",
                "private_information": "private information"}

@@ -189,9 +189,16 @@ def _merge_assessment(parts: Sequence[OfferAssessment], sizes: Sequence[int]
     n = sum(sizes)
     merged = {name: merge([getattr(p, name) for p in parts], sizes)
               for name in type(parts[0]).model_fields}
-    wars = round(merged["p_war"] * n)
+    wars = _total(merged["p_war"], n)
     merged["p_war_interval"] = wilson(merged["p_war"], n)
     merged["mechanisms"] = [
-        MechanismShare(**{**m.model_dump(), "share_of_war": round(m.p * n) / wars if wars
+        MechanismShare(**{**m.model_dump(), "share_of_war": _total(m.p, n) / wars if wars
                           else 0.0}) for m in merged["mechanisms"]]
     return OfferAssessment(**merged)
+
+
+def _total(mean: float, n: int) -> float:
+    """``mean * n``: a whole count where it is one (P(war) without resolve uncertainty counts
+    draws), else the sum of the draws' probabilities of war."""
+    total = mean * n
+    return float(round(total)) if abs(total - round(total)) <= 1e-9 * max(1.0, total) else total

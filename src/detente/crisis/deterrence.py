@@ -25,6 +25,7 @@ irresolute defender bluffs, the bluff is never called, and ``q`` plays no part.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -76,6 +77,7 @@ def deterrence(
     status_quo: npt.ArrayLike = 0.0,
     war: npt.ArrayLike = -0.5,
     back_down: npt.ArrayLike | None = None,
+    ties: Literal["challenge", "settle"] = "challenge",
 ) -> DeterrenceResult:
     """Solve the one-sided incomplete-information deterrence game by backward induction.
 
@@ -94,7 +96,9 @@ def deterrence(
            iff ``back_down >= status_quo``, whatever ``q`` is (``q* = -inf`` or ``inf``).
         4. Tie: where the challenger is indifferent we let it challenge, so that "deterred" is
            claimed only when deterrence holds strictly (a defender should not rest its policy
-           on an indifferent adversary).
+           on an indifferent adversary). ``ties="settle"`` makes an indifferent challenger
+           keep the status quo instead, the convention of the scenario analysis (an
+           indifferent party settles; :mod:`detente.crisis.war_values`).
         5. Outcome probabilities: if it fights when resisted, ``P(war) = P(challenge) * q`` and
            ``P(concession) = P(challenge) * (1 - q)``; if it backs down, ``P(back down) =
            P(challenge)`` and nobody concedes or fights.
@@ -105,6 +109,7 @@ def deterrence(
         status_quo: challenger's payoff from not challenging.
         war: challenger's payoff from war; must be below ``win``.
         back_down: challenger's payoff from backing down after resistance (None: it cannot).
+        ties: what an indifferent challenger does (step 4).
 
     Golden case (defaults): ``win=1, status_quo=0, war=-0.5`` gives ``q* = 2/3``. With
     ``back_down=-0.2`` (preferred to war) the irresolute defender bluffs and the challenger,
@@ -122,7 +127,8 @@ def deterrence(
     p_resisted = np.where(bluff, 1.0, q)
     eu_challenge = (1.0 - p_resisted) * v_win + p_resisted * resisted
     indifferent = np.abs(eu_challenge - v_sq) <= _TIE
-    challenges = (eu_challenge > v_sq) | indifferent
+    challenges = ((eu_challenge > v_sq) | indifferent if ties == "challenge"
+                  else eu_challenge - v_sq > _TIE)
     threshold = np.where(bluff, np.where(challenges, np.inf, -np.inf),
                          (v_win - v_sq) / (v_win - resisted))
     p_challenge = challenges.astype(np.float64)

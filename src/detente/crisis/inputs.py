@@ -48,7 +48,9 @@ class CrisisInputs:
     levers (in file order, the columns of a settings matrix); ``concessions`` the concession
     levers. ``line_start``/``line_end`` are the defending side's ideal and the challenger's
     demand at point values; ``steps[k]`` the values an indivisible issue can take (None for a
-    divisible issue).
+    divisible issue). ``resolve`` is ``q``, the challenger's belief that the defending side
+    will resist a challenge by force (``crisis.war.defenders_resolve``), or None when the
+    scenario does not give it (the challenger is sure of resistance, ``q = 1``).
     """
 
     scenario: Scenario
@@ -74,6 +76,7 @@ class CrisisInputs:
     concessions: tuple[LeverArrays, ...]
     line_start: FloatArray
     line_end: FloatArray
+    resolve: FloatArray | None = None
 
     @property
     def n(self) -> int:
@@ -184,7 +187,9 @@ def crisis_inputs(draws: Draws) -> CrisisInputs:
         p_win=p_win, p_future=p_future, cost=cost,
         periods=periods, discount=discount, has_shift=shift is not None,
         levers=tuple(effect_levers), concessions=tuple(concessions),
-        line_start=line_start, line_end=line_end)
+        line_start=line_start, line_end=line_end,
+        resolve=None if crisis.war.defenders_resolve is None else get(
+            ("crisis", "war", "defenders_resolve"), crisis.war.defenders_resolve))
 
 
 def point_inputs(scenario: Scenario) -> CrisisInputs:

@@ -13,6 +13,7 @@ order:
    [0, 1]); also ``c_C += lam * k`` (``cost_to_challenger``). Arms that accumulate lower the
    future chance more than today's, so they *widen* the shift the challenger fears: the lever
    deters now and deepens the commitment problem (Fearon 1995, preventive war).
+   With ``resolve`` ``r_a``, also ``q += lam * r_a`` (see 4).
 2. ``guarantees`` and ``transparency``: the remaining shift ``p_now - p_future`` is multiplied
    by ``(1 - lam * g)`` (``shift_reduction``), one lever after the other.
 3. ``sanctions``: the sanctions threat game (Lacy and Niou 2004; Whang, McLean and Kuberski
@@ -34,7 +35,18 @@ order:
    ``audience_cost`` every threat is credible and ``u`` is flat unless ``unity_at_low`` is
    given. ``sanctions_sender_cost`` is the senders' expected cost if the threat is defied:
    ``lam K`` on the parts they impose, ``a`` on the parts they back down from.
-4. ``force_posture``: ``c_C += lam * e`` (the expected cost of escalation to a clash).
+4. ``force_posture``: ``c_C += lam * e`` (the expected cost of escalation to a clash), and
+   with ``resolve`` ``r_f``, ``q += lam * r_f``: ``q`` is the challenger's belief that the
+   defending side will resist a challenge by force (:mod:`detente.crisis.deterrence`), and the
+   sum over the posture and arms levers is clipped to [0, 1]. Allied forces deployed on the
+   flank and weapons delivered are costly, visible commitments: forces in harm's way are a
+   tripwire that makes resistance close to automatic (Schelling, *Arms and Influence*, 1966,
+   ch. 2), and a signal too costly for an irresolute defender to send separates the resolved
+   from the bluffer (Fearon, "Signaling Foreign Policy Interests: Tying Hands versus Sinking
+   Costs", *Journal of Conflict Resolution* 41(1), 1997; Fearon 1994). They raise what the
+   challenger believes, which is what deters. Without a scenario ``q`` (``war.
+   defenders_resolve``) the challenger is already sure of resistance and ``resolve`` does
+   nothing.
 5. ``insurgency_support``: ``c_C += lam * o * p_now``: an occupation cost borne only when the
    challenger prevails (with ``p_now`` after arms).
 
@@ -49,7 +61,8 @@ import numpy as np
 
 from detente.crisis.bargaining import FloatArray
 
-__all__ = ["Applied", "LeverArrays", "apply_levers", "lever_levels", "sanctions_threat"]
+__all__ = ["Applied", "LeverArrays", "apply_levers", "lever_levels", "sanctions_threat",
+           "shown_resolve"]
 
 
 @dataclass(frozen=True)
@@ -102,6 +115,7 @@ class Applied:
     occupation_cost: FloatArray
     sanctions_credibility: FloatArray
     sanctions_sender_cost: FloatArray
+    resolve: FloatArray | None = None
 
 
 def lever_levels(levers: tuple[LeverArrays, ...], settings: FloatArray) -> FloatArray:
@@ -118,8 +132,10 @@ def lever_levels(levers: tuple[LeverArrays, ...], settings: FloatArray) -> Float
 
 
 def apply_levers(levers: tuple[LeverArrays, ...], levels: FloatArray, p_win: FloatArray,
-                 p_future: FloatArray, cost_challenger: FloatArray) -> Applied:
-    """Apply every lever at ``levels`` ``(n_bundles, L)`` to per-draw inputs ``(B,)``.
+                 p_future: FloatArray, cost_challenger: FloatArray,
+                 resolve: FloatArray | None = None) -> Applied:
+    """Apply every lever at ``levels`` ``(n_bundles, L)`` to per-draw inputs ``(B,)``
+    (``resolve``: the challenger's belief ``q`` that the defenders will resist, or None).
 
     Returns ``(n_bundles, B)`` arrays; see the module docstring for the equations.
     """
@@ -166,7 +182,19 @@ def apply_levers(levers: tuple[LeverArrays, ...], levels: FloatArray, p_win: Flo
     return Applied(p_now=p_now, p_future=p_fut, cost_challenger=total,
                    sanctions_cost=sanctions, arms_cost=arms, escalation_cost=escalation,
                    occupation_cost=occupation, sanctions_credibility=credibility,
-                   sanctions_sender_cost=sender_cost)
+                   sanctions_sender_cost=sender_cost,
+                   resolve=None if resolve is None else shown_resolve(levers, levels, resolve))
+
+
+def shown_resolve(levers: tuple[LeverArrays, ...], levels: FloatArray, resolve: FloatArray
+                  ) -> FloatArray:
+    """``q`` after the posture and arms levers (module docstring, 1 and 4): ``clip(q + sum
+    lam * r, 0, 1)`` over the levers with a ``resolve`` effect, ``(n_bundles, B)``."""
+    q = np.broadcast_to(resolve, (levels.shape[0], resolve.shape[0])).copy()
+    for j, lever in enumerate(levers):
+        if lever.kind in ("defensive_arms", "force_posture") and "resolve" in lever.effect:
+            q += levels[:, j, None] * lever.effect["resolve"]
+    return np.asarray(np.clip(q, 0.0, 1.0))
 
 
 def sanctions_threat(lam: FloatArray, effect: dict[str, FloatArray], cost: FloatArray

@@ -18,10 +18,19 @@ P_WAR_DEFINITION = (
     "commitment problem no offer today can fix; it measures how much of the analyst's stated "
     "uncertainty points to war, and it is not a calibrated frequency.")
 
+#: What P(capitulation) is; shown beside P(war) when the scenario gives the challenger's belief
+#: in the defenders' resolve (``crisis.war.defenders_resolve``).
+P_CAPITULATION_DEFINITION = (
+    "P(capitulation) is the share of draws, each weighted by the chance that the defending "
+    "side gives way, in which the challenger, doubting the defenders' resolve, refuses the "
+    "offer and uses force and the defenders concede its terms rather than fight; such draws "
+    "count toward P(war) only by the chance that the defenders resist.")
+
 ReferenceKind = Literal["status quo", "offer made", "terms", "analysed", "landmark", "optimum",
                         "counterfactual"]
 
 __all__ = [
+    "P_CAPITULATION_DEFINITION",
     "P_WAR_DEFINITION",
     "CrisisResult",
     "IssueOffer",
@@ -38,6 +47,16 @@ __all__ = [
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+def _absent(value: object) -> bool:
+    return value is None
+
+
+def _capitulation() -> Any:
+    """The optional P(capitulation) field, left out of the JSON when the scenario has no
+    resolve uncertainty (so results without it are as they were)."""
+    return Field(default=None, exclude_if=_absent, description=P_CAPITULATION_DEFINITION)
 
 
 class IssueOffer(_Model):
@@ -123,6 +142,7 @@ class OfferAssessment(_Model):
     expected_value_defenders: float
     parties: list[PartyPreference]
     mechanisms: list[MechanismShare]
+    p_capitulation: float | None = _capitulation()
 
 
 class ReferenceOffer(_Model):
@@ -143,6 +163,7 @@ class ReferenceOffer(_Model):
     share_challenger_prefers_war: float
     share_defending_side_prefers_war: float
     expected_value_defenders: float
+    p_capitulation: float | None = _capitulation()
 
 
 class OptimalOffer(_Model):
@@ -173,6 +194,8 @@ class CrisisResult(_Model):
     (``offer_on_table``, the scenario's latest dated offer), else the ``model``'s forecast.
     ``p_war_definition`` says what P(war) is. ``references`` holds P(war) at every reference
     point, the negotiation models' forecasts among them as counterfactuals.
+    ``p_capitulation`` (only when the scenario gives ``war.defenders_resolve``) is the chance
+    that the challenger uses force and the defenders concede without a fight.
     """
 
     scenario: str
@@ -202,6 +225,7 @@ class CrisisResult(_Model):
     concession_cost: float  # of which the value the offer concedes versus the status quo
     headline: str
     notes: list[str] = []
+    p_capitulation: float | None = _capitulation()
 
     def to_json(self, indent: int | None = 2) -> str:
         return json.dumps(self.model_dump(mode="json"), indent=indent, allow_nan=False)
@@ -221,6 +245,8 @@ class CrisisResult(_Model):
             ("p_war", "offer", "high_90", self.p_war_interval[1]),
             ("p_war", "optimal", "p_war", self.optimal.assessment.p_war),
             ("p_war", "commitment", "p", self.p_commitment),
+            *([] if self.p_capitulation is None else
+              [("p_capitulation", "offer", "p", self.p_capitulation)]),
             ("cost", "levers", "lever_cost", self.lever_cost),
             ("cost", "offer", "concession_cost", self.concession_cost),
         ]

@@ -38,8 +38,9 @@ def wilson(p: float, n: int, z: float = _Z90) -> tuple[float, float]:
 
 def private_paths(scenario: Scenario) -> set[tuple[str | int, ...]]:
     """Inputs that are the challenger's private information: its positions and saliences, its
-    probability of prevailing (now and after the shift), its cost of war and its cost of
-    enduring sanctions. Everything else is structural (knowable in principle)."""
+    probability of prevailing (now and after the shift), its cost of war, its cost of
+    enduring sanctions and its belief that the defenders will resist. Everything else is
+    structural (knowable in principle)."""
     crisis = scenario.crisis
     assert crisis is not None
     a = scenario.actor_ids.index(crisis.challenger)
@@ -48,7 +49,7 @@ def private_paths(scenario: Scenario) -> set[tuple[str | int, ...]]:
         paths.add(("actors", a, "positions", iid))
         paths.add(("actors", a, "salience", iid))
     paths |= {("crisis", "war", "p_win"), ("crisis", "war", "costs", crisis.challenger),
-              ("crisis", "power_shift", "p_win_future")}
+              ("crisis", "power_shift", "p_win_future"), ("crisis", "war", "defenders_resolve")}
     for m, lever in enumerate(crisis.levers):
         if lever.kind == "sanctions":
             paths.add(("crisis", "levers", m, "effect", "cost_to_challenger"))
@@ -104,5 +105,5 @@ def _nested_p_war(nested: CrisisInputs, settings: FloatArray, offers: FloatArray
     out = np.empty((len(offers), m))
     for r, offer in enumerate(offers):
         ev = war_decisions(nested, levels, snap(nested, offer.reshape(1, -1)))
-        out[r] = ev.war[0].reshape(m, i_n).mean(axis=1)
+        out[r] = ev.p_war[0].reshape(m, i_n).mean(axis=1)
     return out

@@ -7,6 +7,19 @@ side prefers war to the offer, or when the challenger faces a commitment problem
 bought out of (Fearon 1995; Powell 2006). Everything is array code over a leading bundle axis
 and the draw axis; :func:`evaluate_bundles` evaluates many lever bundles and offers on the same
 draws (common random numbers). See ``docs/crisis-model.md``.
+
+Resolve. When the scenario gives ``q`` (``war.defenders_resolve``: the challenger's belief
+that the defending side will resist a challenge by force), the challenger facing the offer
+plays the deterrence game of :func:`detente.crisis.deterrence.deterrence` (Morrow 1994, ch. 8;
+Fearon 1994): challenging (refusing the offer and using force) wins it its own terms
+``V_C(X_c)`` if the defenders concede and the war lottery ``W_C`` if they resist, so it
+challenges iff ``(1 - q) V_C(X_c) + q W_C > V_C(x)``, i.e. iff ``q < q* = (V_C(X_c) - V_C(x))
+/ (V_C(X_c) - W_C)``. A challenger with a commitment problem challenges too. The defenders'
+type is drawn from the same prior, so a challenge ends in war with probability ``q`` and in
+capitulation (the defenders concede ``X_c`` unresisted) with ``1 - q``: ``P(war | draw) = 1``
+when the defending side prefers war to the offer, else ``q`` when the challenger challenges,
+else 0. The weights replace a draw of the type, so the random stream is the one without
+``q``; without ``q`` (``q = 1``) the decision is exactly the one above.
 """
 
 from __future__ import annotations
@@ -18,11 +31,12 @@ import numpy as np
 
 from detente.crisis.bargaining import BoolArray, FloatArray
 from detente.crisis.commitment import commitment_war_two_period
+from detente.crisis.deterrence import deterrence
 from detente.crisis.inputs import CrisisInputs, snap
 from detente.crisis.levers import Applied, apply_levers, lever_levels
 
 __all__ = ["MARGIN_TOL", "BundleSummary", "Evaluation", "bundle_arrays", "bundle_chunks",
-           "check_offers", "commitment_margin", "evaluate_bundles", "p_war_batch",
+           "challenge", "check_offers", "commitment_margin", "evaluate_bundles", "p_war_batch",
            "values_of_offers", "values_of_war", "war_decisions"]
 
 MARGIN_TOL = 1e-12  # margins at or below this are peace: an indifferent party settles
@@ -42,6 +56,17 @@ class Evaluation:
     commitment_margin: FloatArray
     war: BoolArray
     applied: Applied
+    p_war: FloatArray
+    challenges: BoolArray
+    p_capitulation: FloatArray | None = None
+    expected_value_defenders: FloatArray | None = None
+
+    def value_expected_defenders(self) -> FloatArray:
+        """The defending side's expected value per bundle and draw: ``W_D`` in war, ``V_D(X_c)``
+        in capitulation, ``V_D(x)`` in peace, weighted by their probabilities."""
+        if self.expected_value_defenders is not None:
+            return self.expected_value_defenders
+        return np.asarray(np.where(self.war, self.war_value_defenders, self.value_defenders))
 
 
 def values_of_war(inputs: CrisisInputs, applied: Applied) -> FloatArray:
@@ -100,7 +125,7 @@ def war_decisions(inputs: CrisisInputs, levels: FloatArray, offers: FloatArray) 
     offer, so a shared row of levels is evaluated once and broadcast over the offers.
     """
     applied = apply_levers(inputs.levers, levels, inputs.p_win, inputs.p_future,
-                           inputs.cost[:, 0])
+                           inputs.cost[:, 0], inputs.resolve)
     war_values = values_of_war(inputs, applied)
     values = values_of_offers(inputs, offers)
     margin = war_values - values
@@ -111,11 +136,42 @@ def war_decisions(inputs: CrisisInputs, levels: FloatArray, offers: FloatArray) 
     shape = margin_d.shape
     commit_margin = np.broadcast_to(commitment_margin(inputs, applied), shape)
     commitment = commit_margin > 1e-9
-    war = (margin[..., 0] > MARGIN_TOL) | (margin_d > MARGIN_TOL) | commitment
+    war_d_all = np.broadcast_to(war_d, shape)
+    refused = margin_d > MARGIN_TOL
+    if applied.resolve is None:
+        challenges = (margin[..., 0] > MARGIN_TOL) | commitment
+        war = challenges | refused
+        return Evaluation(margin=margin, margin_defenders=margin_d, value_defenders=value_d,
+                          war_value_defenders=war_d_all, commitment=commitment,
+                          commitment_margin=commit_margin, war=war, applied=applied,
+                          p_war=war.astype(np.float64), challenges=challenges)
+    q = applied.resolve
+    challenges = challenge(inputs, q, values[..., 0], war_values[..., 0]) | commitment
+    p_war = np.where(refused, 1.0, challenges * q)
+    p_cap = np.where(refused, 0.0, challenges * (1.0 - q))
+    conceded = (inputs.value_cw[None, :, 1:] * dw).sum(-1)
+    expected = p_war * war_d_all + p_cap * conceded + (1.0 - p_war - p_cap) * value_d
     return Evaluation(margin=margin, margin_defenders=margin_d, value_defenders=value_d,
-                      war_value_defenders=np.broadcast_to(war_d, shape),
-                      commitment=commitment, commitment_margin=commit_margin, war=war,
-                      applied=applied)
+                      war_value_defenders=war_d_all, commitment=commitment,
+                      commitment_margin=commit_margin, war=p_war > 0, applied=applied,
+                      p_war=p_war, challenges=challenges, p_capitulation=p_cap,
+                      expected_value_defenders=expected)
+
+
+def challenge(inputs: CrisisInputs, resolve: FloatArray, value_offer: FloatArray,
+              value_war: FloatArray) -> BoolArray:
+    """Whether the challenger refuses the offer and uses force, ``(n_bundles, B)``: the
+    deterrence game of :func:`detente.crisis.deterrence.deterrence` with ``win = V_C(X_c)``,
+    ``status_quo = V_C(x)`` (the offer), ``war = W_C`` and belief ``q = resolve`` (module
+    docstring), an indifferent challenger settling. Where conceding ``X_c`` is worth no more to
+    it than war (``V_C(X_c) <= W_C``: it cannot lose by war), the game's ``win > war`` does not
+    hold and the expected value ``(1 - q) V_C(X_c) + q W_C`` decides directly."""
+    win = np.broadcast_to(inputs.value_cw[None, :, 0], value_war.shape)
+    ok = win > value_war
+    game = deterrence(resolve, win=np.where(ok, win, value_war + 1.0), status_quo=value_offer,
+                      war=value_war, ties="settle")
+    direct = (1.0 - resolve) * win + resolve * value_war - value_offer > MARGIN_TOL
+    return np.asarray(np.where(ok, game.challenges, direct))
 
 
 def _shared(levels: FloatArray) -> FloatArray:
@@ -167,6 +223,7 @@ class BundleSummary:
     p_commitment: FloatArray
     expected_value_defenders: FloatArray
     mean_margin_challenger: FloatArray
+    p_capitulation: FloatArray
 
 
 def evaluate_bundles(inputs: CrisisInputs, settings: Any, offers: Any) -> BundleSummary:
@@ -179,17 +236,19 @@ def evaluate_bundles(inputs: CrisisInputs, settings: Any, offers: Any) -> Bundle
     """
     levels, snapped = bundle_arrays(inputs, settings, offers)
     nb = levels.shape[0]
-    p_war, p_commit = np.empty(nb), np.empty(nb)
+    p_war, p_commit, p_cap = np.empty(nb), np.empty(nb), np.zeros(nb)
     value, margin_c = np.empty(nb), np.empty(nb)
     levels = _shared(levels)
     for sl in bundle_chunks(inputs, nb):
         ev = war_decisions(inputs, levels if levels.shape[0] == 1 else levels[sl], snapped[sl])
-        p_war[sl] = ev.war.mean(axis=1)
+        p_war[sl] = ev.p_war.mean(axis=1)
         p_commit[sl] = ev.commitment.mean(axis=1)
-        value[sl] = np.where(ev.war, ev.war_value_defenders, ev.value_defenders).mean(axis=1)
+        value[sl] = ev.value_expected_defenders().mean(axis=1)
         margin_c[sl] = ev.margin[..., 0].mean(axis=1)
+        if ev.p_capitulation is not None:
+            p_cap[sl] = ev.p_capitulation.mean(axis=1)
     return BundleSummary(p_war=p_war, p_commitment=p_commit, expected_value_defenders=value,
-                         mean_margin_challenger=margin_c)
+                         mean_margin_challenger=margin_c, p_capitulation=p_cap)
 
 
 def p_war_batch(inputs: CrisisInputs, settings: Any, offers: Any) -> FloatArray:

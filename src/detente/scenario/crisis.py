@@ -46,6 +46,10 @@ LEVER_KINDS: tuple[str, ...] = ("sanctions", "defensive_arms", "force_posture",
 _PROBABILITY = (0.0, 1.0)
 _COST = (0.0, float("inf"))
 
+_RESOLVE_EFFECT = ("rise in the challenger's belief that the defending side will resist a "
+                   "challenge by force (`war.defenders_resolve`), clipped to 1; needs "
+                   "`defenders_resolve` to matter (default 0)")
+
 #: For each lever kind: effect key -> (required?, allowed bounds, meaning). Effects are stated
 #: at the top of the lever's range and scale linearly with the setting (see
 #: ``docs/crisis-section.md`` and :mod:`detente.crisis.levers`).
@@ -72,10 +76,12 @@ LEVER_EFFECTS: dict[str, dict[str, tuple[bool, tuple[float, float], str]]] = {
                          "after the power shift (arms accumulate)"),
         "cost_to_challenger": (False, _COST, "added cost of war to the challenger (default "
                                "0)"),
+        "resolve": (False, _PROBABILITY, _RESOLVE_EFFECT),
     },
     "force_posture": {
         "escalation_cost": (True, _COST, "added expected cost to the challenger of "
                             "escalation to a clash with the forces deployed"),
+        "resolve": (False, _PROBABILITY, _RESOLVE_EFFECT),
     },
     "insurgency_support": {
         "occupation_cost": (True, _COST, "added cost to the challenger of occupying what it "
@@ -108,13 +114,17 @@ class War(_Frozen):
     ``p_win`` is the probability that the challenger prevails if war starts now (before any
     lever). ``costs`` maps the challenger and every defender to its cost of war in units of
     its own stakes (see the module docstring); third parties do not fight, their costs belong
-    to the levers they pull.
+    to the levers they pull. ``defenders_resolve`` is ``q``, the challenger's belief that the
+    defending side will resist a challenge by force rather than concede the challenger's terms
+    (the deterrence game of Morrow 1994, ch. 8, and Fearon 1994); absent, the challenger is sure
+    it will be resisted (``q = 1``) and war is the only answer to a challenge.
     """
 
     description: Text | None = None
     p_win: Quantity
     costs: dict[str, Quantity]
     outcomes: WarOutcomes
+    defenders_resolve: Quantity | None = None
 
 
 class PowerShift(_Frozen):
@@ -213,6 +223,8 @@ class CrisisSection(_Frozen):
         for side in ("challenger_wins", "defenders_win"):
             for key, q in getattr(war.outcomes, side).items():
                 yield ("war", "outcomes", side, key), q
+        if war.defenders_resolve is not None:
+            yield ("war", "defenders_resolve"), war.defenders_resolve
         if self.power_shift is not None:
             yield ("power_shift", "p_win_future"), self.power_shift.p_win_future
             yield ("power_shift", "periods"), self.power_shift.periods
@@ -309,8 +321,9 @@ def _check_war(war: Any, challenger: Any, defenders: list[str],
     if not isinstance(war, dict):
         return
     root: Path = ("crisis", "war")
-    if "p_win" in war:
-        check_in_bounds(war["p_win"], _PROBABILITY, (*root, "p_win"), problems)
+    for key in ("p_win", "defenders_resolve"):
+        if key in war:
+            check_in_bounds(war[key], _PROBABILITY, (*root, key), problems)
     costs = war.get("costs")
     if isinstance(costs, dict):
         # with an unknown challenger or defender, only the bounds are checked (no follow-on
@@ -507,6 +520,8 @@ def raw_quantities(data: dict[str, Any]) -> Iterator[tuple[Path, Any]]:
                 if isinstance(outcomes.get(side), dict):
                     for key, q in outcomes[side].items():
                         yield ("war", "outcomes", side, key), q
+        if "defenders_resolve" in war:
+            yield ("war", "defenders_resolve"), war["defenders_resolve"]
     shift = data.get("power_shift")
     if isinstance(shift, dict):
         for key in ("p_win_future", "periods", "discount"):

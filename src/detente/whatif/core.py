@@ -18,10 +18,11 @@ from typing import TypeVar
 
 import numpy as np
 
+from detente.crisis.assessment import mechanism_shares
 from detente.crisis.bargaining import FloatArray
 from detente.crisis.costs import concession_cost, lever_cost
 from detente.crisis.inputs import CrisisInputs, crisis_inputs, snap
-from detente.crisis.mechanisms import MECHANISMS, mechanisms
+from detente.crisis.mechanisms import mechanisms
 from detente.crisis.offers import bargaining_ranges
 from detente.crisis.result import MechanismShare
 from detente.crisis.uncertainty import wilson
@@ -459,11 +460,7 @@ class _Context:
         settings = np.array([b.settings[i] for i in inputs.lever_ids], dtype=np.float64)
         offer = np.array([b.offer[i] for i in inputs.issue_ids], dtype=np.float64)
         code, ev = mechanisms(inputs, settings, offer, bargaining_ranges(inputs, settings))
-        war = int(ev.war[0].sum())
-        return [MechanismShare(mechanism=name, share_of_war=int((code == c).sum()) / war
-                               if war else 0.0, p=int((code == c).sum()) / inputs.n,
-                               description=text)
-                for c, (name, text) in MECHANISMS.items()]
+        return mechanism_shares(code, ev.p_war[0], inputs.resolve is not None)
 
     def deepen(self, b: Bundle, sobol_samples: int, rng: np.random.Generator,
                say: Progress) -> Bundle:

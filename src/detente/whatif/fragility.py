@@ -40,19 +40,21 @@ __all__ = ["BundleOutputs", "Tercile", "bundle_evaluator", "input_label", "relev
 
 
 def war_by_draw(inputs: CrisisInputs, settings: FloatArray, offer: FloatArray
-                ) -> tuple[BoolArray, BoolArray, FloatArray]:
-    """Per draw at one bundle: war, the commitment problem, and the challenger's margin
-    (value of war minus value of the offer)."""
+                ) -> tuple[FloatArray, BoolArray, FloatArray]:
+    """Per draw at one bundle: the probability of war (0 or 1 unless the scenario gives the
+    defenders' resolve), the commitment problem, and the challenger's margin (value of war
+    minus value of the offer)."""
     levels = lever_levels(inputs.levers, np.asarray(settings, dtype=np.float64).reshape(1, -1))
     ev = war_decisions(inputs, levels, snap(inputs, np.asarray(offer, dtype=np.float64)
                                         .reshape(1, -1)))
-    return ev.war[0], ev.commitment[0], ev.margin[0, :, 0]
+    return ev.p_war[0], ev.commitment[0], ev.margin[0, :, 0]
 
 
 @dataclass(frozen=True)
 class BundleOutputs:
     """An evaluator applying one fixed bundle: ``settings`` (effect lever id -> setting) and
-    ``offer`` (issue id -> offer). Outputs per draw: ``war`` (0/1), ``commitment`` (0/1) and
+    ``offer`` (issue id -> offer). Outputs per draw: ``war`` (0/1, or the draw's probability
+    of war with the defenders' resolve uncertain), ``commitment`` (0/1) and
     ``war_preferred.challenger`` (the challenger's margin ``W - V``)."""
 
     settings: tuple[tuple[str, float], ...]
@@ -200,7 +202,7 @@ class Tercile:
         return n > 0 and wilson(p, n)[0] > target
 
 
-def terciles(sample: Draws, war: BoolArray, inputs: Sequence[Input]) -> list[Tercile]:
+def terciles(sample: Draws, war: FloatArray, inputs: Sequence[Input]) -> list[Tercile]:
     """Conditional P(war) in each input's lower and upper third, on the search's draws,
     largest spread first (inputs whose thirds are indistinguishable are left out)."""
     wanted = {inp.path for inp in inputs}
