@@ -6,7 +6,8 @@
 * no import cycle anywhere in ``src/`` (every ``import``, at module level or inside a
   function, counts; an import of ``a.b.c`` is an edge to ``a.b.c``, not to its parents);
 * no module over 600 lines;
-* no ``_private`` name imported from another package.
+* no ``_private`` name imported from another package, nor reached as an attribute of a
+  module imported from one (``api._model_names``).
 """
 
 from __future__ import annotations
@@ -163,6 +164,49 @@ def test_no_private_names_across_packages() -> None:
            for m in MODULES for t, line, names in imports(m)
            for name in names
            if name.startswith("_") and not name.startswith("__") and package(t) != package(m)]
+    assert bad == [], "\n".join(bad)
+
+
+def _module_aliases(module: str) -> dict[str, str]:
+    """The local names bound to detente modules in ``module`` (``from detente import api``
+    binds ``api``; ``import detente.api as a`` binds ``a``)."""
+    path = MODULES[module]
+    out: dict[str, str] = {}
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.asname and alias.name in MODULES:
+                    out[alias.asname] = alias.name
+        elif isinstance(node, ast.ImportFrom) and not node.level and node.module:
+            for alias in node.names:
+                full = f"{node.module}.{alias.name}"
+                if full in MODULES:
+                    out[alias.asname or alias.name] = full
+    return out
+
+
+def private_attributes(module: str) -> list[str]:
+    """``alias._name`` in ``module`` where ``alias`` is a module of another package."""
+    aliases = _module_aliases(module)
+    path = MODULES[module]
+    return [f"{module} uses {node.value.id}.{node.attr} at line {node.lineno}"
+            for node in ast.walk(ast.parse(path.read_text(), str(path)))
+            if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name)
+            and node.value.id in aliases and node.attr.startswith("_")
+            and not node.attr.startswith("__")
+            and _package(aliases[node.value.id]) != _package(module)]
+
+
+def _package(module: str) -> str:
+    return ".".join(module.split(".")[:2])
+
+
+def test_private_attribute_finder_sees_module_aliases() -> None:
+    assert _module_aliases("detente.cli.forecast_cmd")["registry"] == "detente.models.registry"
+
+
+def test_no_private_attributes_across_packages() -> None:
+    bad = [line for m in MODULES for line in private_attributes(m)]
     assert bad == [], "\n".join(bad)
 
 

@@ -99,7 +99,7 @@ def forecast(scenario: Scenario | str | Path | None = None,
     """
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
-    names = _model_names(models)
+    names = registry.resolve(models)
     asked = {models} if isinstance(models, str) else set(models)
     results, skipped = [], {}
     for name in names:
@@ -116,18 +116,6 @@ def forecast(scenario: Scenario | str | Path | None = None,
                           actors=scenario.actor_ids, issues=scenario.issue_ids,
                           versions=versions(), results=results, skipped=skipped,
                           spread=issue_spread(results, scenario))
-
-
-def _model_names(models: str | Sequence[str]) -> list[str]:
-    if isinstance(models, str):
-        models = [models]
-    names: list[str] = []
-    for m in models:
-        for name in registry.names() if m == "all" else [m]:
-            registry.get(name)
-            if name not in names:
-                names.append(name)
-    return names
 
 
 def crisis_analysis(scenario: Scenario | str | Path | None = None, *,

@@ -24,9 +24,11 @@ from detente.cli import (
     whatif_cmd,
 )
 from detente.cli.common import EXIT_FAILURE, internal_error
+from detente.cli.help import SUMMARIES, Command, Group
 
 app = typer.Typer(
     name="detente",
+    cls=Group,
     help="Model an international crisis: who wants what, where talks settle, whether "
          "diplomacy beats war, and what it would take. Default scenario: ukraine-2022.",
     no_args_is_help=True,
@@ -49,23 +51,15 @@ def _root(version: Annotated[bool | None, typer.Option(
     """detente: inspectable, rerunnable models of international crises."""
 
 
-app.command()(scenario_cmds.scenarios)
-app.command()(scenario_cmds.show)
-app.command()(scenario_cmds.validate)
-app.command()(scenario_cmds.convert)
-app.command()(forecast_cmd.forecast)
-app.command()(crisis_cmd.crisis)
-app.command()(deals_cmd.deals)
-app.command()(game_cmd.game)
-app.command()(sensitivity_cmd.sensitivity)
-app.command()(whatif_cmd.whatif)
-app.command()(simulate_cmd.simulate)
-app.command()(report_cmd.report)
-app.command()(serve_cmd.serve)
-app.command()(sweep_cmds.sweep)
-app.add_typer(sweep_cmds.runs_app, name="runs")
-app.add_typer(backtest_cmd.backtest_app, name="backtest")
-
+for _command in (scenario_cmds.scenarios, scenario_cmds.show, scenario_cmds.validate,
+                 scenario_cmds.convert, forecast_cmd.forecast, crisis_cmd.crisis,
+                 deals_cmd.deals, game_cmd.game, sensitivity_cmd.sensitivity,
+                 whatif_cmd.whatif, simulate_cmd.simulate, report_cmd.report, serve_cmd.serve,
+                 sweep_cmds.sweep):
+    app.command(cls=Command, short_help=SUMMARIES[_command.__name__])(_command)
+app.add_typer(sweep_cmds.runs_app, name="runs", cls=Group, short_help=SUMMARIES["runs"])
+app.add_typer(backtest_cmd.backtest_app, name="backtest", cls=Group,
+              short_help=SUMMARIES["backtest"])
 
 def main() -> None:
     """Console entry point: run the app; an unexpected error is one line, not a traceback."""

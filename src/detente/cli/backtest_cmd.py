@@ -22,12 +22,14 @@ from detente.cli.common import (
     replacing,
     user_errors,
 )
+from detente.cli.help import SUMMARIES, Command, Group
 
 if TYPE_CHECKING:
     from detente.backtest.result import IcbBacktest
     from detente.backtest.scenarios import ScenarioBacktest
 
 backtest_app = typer.Typer(
+    cls=Group,
     help="Score detente's forecasts against what happened (see docs/backtest.md).",
     no_args_is_help=True)
 
@@ -36,7 +38,7 @@ PlotOpt = Annotated[Path | None, typer.Option(
     help="Also draw the reliability diagram to this file.")]
 
 
-@backtest_app.command("icb")
+@backtest_app.command("icb", cls=Command, short_help=SUMMARIES["backtest icb"])
 def icb(
     plot: PlotOpt = None,
     refit: Annotated[bool, typer.Option(
@@ -125,7 +127,7 @@ def _verdict(r: IcbBacktest) -> str:
     return "\n".join(lines)
 
 
-@backtest_app.command("scenarios")
+@backtest_app.command("scenarios", cls=Command, short_help=SUMMARIES["backtest scenarios"])
 def scenarios(
     names: Annotated[list[str] | None, typer.Argument(
         help="Built-in scenarios to score (default: every one with an outcome: block).",

@@ -64,7 +64,7 @@ def forecast(
     check_output(output, force=force, protect=[scenario])
     with user_errors():
         s = load(scenario)
-        chosen = api._model_names(names)
+        chosen = registry.resolve(names)
         config = {name: _settings_for(name, settings, reading) for name in chosen}
         used = {key for cfg in config.values() for key in cfg}
         unknown = sorted(set(parse_pairs(settings, "setting")) - used)

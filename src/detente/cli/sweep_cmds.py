@@ -55,6 +55,7 @@ from detente.cli.common import (
     show_warnings,
     user_errors,
 )
+from detente.cli.help import SUMMARIES, Command, Group
 
 if TYPE_CHECKING:
     from detente.scenario import Scenario
@@ -191,12 +192,12 @@ def _announce_size(scenario: Scenario, evaluator: str, settings: dict[str, Any],
 
 
 runs_app = typer.Typer(
-    name="runs", help="Stored sweep runs: list them, show one, export its draws.",
+    cls=Group, name="runs", help="Stored sweep runs: list them, show one, export its draws.",
     no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
     context_settings={"help_option_names": ["-h", "--help"]})
 
 
-@runs_app.command("list")
+@runs_app.command("list", cls=Command, short_help=SUMMARIES["runs list"])
 def runs_list(db: DbOpt = None, fmt: FormatOpt = Format.table,
               output: OutputOpt = None, force: ForceOpt = False) -> None:
     """List the runs in the database, newest first."""
@@ -227,7 +228,7 @@ def runs_list(db: DbOpt = None, fmt: FormatOpt = Format.table,
         protect=[resolve_db(db)])
 
 
-@runs_app.command("show")
+@runs_app.command("show", cls=Command, short_help=SUMMARIES["runs show"])
 def runs_show(run: RunArg, db: DbOpt = None, inputs: Annotated[bool, typer.Option(
         "--inputs", help="Also list the run's input columns.")] = False,
         fmt: FormatOpt = Format.table, output: OutputOpt = None,
@@ -243,7 +244,7 @@ def runs_show(run: RunArg, db: DbOpt = None, inputs: Annotated[bool, typer.Optio
               protect=[resolve_db(db)])
 
 
-@runs_app.command("export")
+@runs_app.command("export", cls=Command, short_help=SUMMARIES["runs export"])
 def runs_export(run: RunArg, output: Annotated[Path, typer.Option(
         "--output", "-o", dir_okay=False, show_default=False,
         help="The file to write: .parquet or .csv (by its name).")],

@@ -7,7 +7,7 @@ Adding a model: write ``detente/models/<name>.py`` with an ``INFO`` (see
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from importlib import import_module
 from typing import Any
 
@@ -36,7 +36,23 @@ def get(name: str) -> ModelInfo:
 
 
 def names() -> list[str]:
+    """Every registered model's name, in registry order."""
     return list(MODELS)
+
+
+def resolve(models: str | Sequence[str]) -> list[str]:
+    """The model names a request stands for, in the order asked, each once: ``"all"`` stands
+    for every registered model (in registry order), any other entry for itself.
+    ``resolve(["median", "all"])`` is ``["median", "compromise", "mean", ...]``. An unknown
+    name raises :class:`KeyError` listing the choices (:func:`get`)."""
+    asked = [models] if isinstance(models, str) else list(models)
+    out: list[str] = []
+    for entry in asked:
+        for name in names() if entry == "all" else [entry]:
+            get(name)
+            if name not in out:
+                out.append(name)
+    return out
 
 
 def make_config(model: str, settings: Mapping[str, Any] | None = None) -> Any:

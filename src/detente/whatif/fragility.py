@@ -34,6 +34,7 @@ from detente.sampling import Draws, Input, uncertain_inputs
 from detente.scenario.crisis import LEVER_EFFECTS
 from detente.scenario.errors import format_path
 from detente.scenario.schema import Scenario
+from detente.scenario.wording import in_sentence
 
 __all__ = ["BundleOutputs", "Tercile", "bundle_evaluator", "input_label", "relevant_inputs",
            "terciles", "war_by_draw"]
@@ -144,7 +145,7 @@ def input_label(scenario: Scenario, path: tuple[str | int, ...]) -> str:
             if rest[0] == "levers":
                 lever = crisis.levers[int(rest[1])]
                 if rest[2] == "cost":
-                    return f"the cost of {_lower_first(lever.name)}"
+                    return f"the cost of {in_sentence(lever.name)}"
                 return _effect_label(lever.kind, str(rest[3]), lever.name, challenger)
     except (IndexError, KeyError, ValueError):
         pass
@@ -164,10 +165,6 @@ def _effect_label(kind: str, key: str, lever: str, challenger: str) -> str:
     if kind.split("_")[0] not in text.lower():
         text += f" ({lever})"
     return text
-
-
-def _lower_first(text: str) -> str:
-    return text[:1].lower() + text[1:] if text[1:2].islower() else text
 
 
 # ------------------------------------------------------------------------------ terciles
