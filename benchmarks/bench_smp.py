@@ -6,18 +6,26 @@ limit, so run through ``solve`` rather than ``run_model``) and a batch of 16 dra
 SOE-Competitive with capabilities perturbed by ±20 % through ``forecast_batch``. Every case runs
 KTAB's CSV defaults to KTAB's stopping rule, so the number of turns differs between cases.
 
-``wall`` and ``cpu`` are one run of the whole ``run_model``/``solve`` path; ``peak`` is the
+``wall`` and ``cpu`` are the fastest of ``runs`` runs of the whole ``run_model``/``solve``
+path (the machine is shared, so the fastest run is the one least disturbed); ``peak`` is the
 largest memory numpy and Python allocated during a separate run (tracemalloc), ``maxrss`` the
-process's resident-set high-water mark so far. For comparison, KTAB's C++ (release build,
-2 cores, no SQLite) needs 9.0 s for SOE-Competitive and 90 s for dummyData-a080 (reference
-README). No assertions: this only prints. Usage::
+process's resident-set high-water mark so far. The compiled kernels' one-off costs are printed
+first and kept out of the table: compiling them from scratch (a new process with an empty numba
+cache: what the first SMP run on a machine pays), loading them from the cache (what the first
+SMP run of every later process pays) and the first call in this process. For comparison,
+KTAB's C++ (release build, 2 cores, no SQLite) needs 9.0 s for SOE-Competitive and 90 s for
+dummyData-a080 (reference README). No assertions: this only prints. Usage::
 
     python benchmarks/bench_smp.py [path/to/reference]
 """
 
 from __future__ import annotations
 
+import os
 import resource
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -44,11 +52,14 @@ def perturbed(arrays: ScenarioArrays, draws: int, seed: int = 1) -> ScenarioArra
         lower=arrays.lower, upper=arrays.upper, status_quo=arrays.status_quo)
 
 
-def measure(fn: Callable[[], Any]) -> tuple[Any, float, float, float]:
-    """Result, wall seconds, CPU seconds, peak traced MB."""
-    wall, cpu = time.perf_counter(), time.process_time()
-    out = fn()
-    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+def measure(fn: Callable[[], Any], runs: int = 1) -> tuple[Any, float, float, float]:
+    """Result, wall seconds, CPU seconds (fastest of ``runs``), peak traced MB."""
+    wall, cpu = float("inf"), float("inf")
+    for _ in range(runs):
+        w0, c0 = time.perf_counter(), time.process_time()
+        out = fn()
+        wall = min(wall, time.perf_counter() - w0)
+        cpu = min(cpu, time.process_time() - c0)
     tracemalloc.start()
     fn()
     peak = tracemalloc.get_traced_memory()[1] / 2**20
@@ -56,7 +67,30 @@ def measure(fn: Callable[[], Any]) -> tuple[Any, float, float, float]:
     return out, wall, cpu, peak
 
 
+_WARM_UP = ("import time; t = time.perf_counter(); import numba; i = time.perf_counter() - t; "
+            "from detente.models import _smp_kernels as k; k.warm_up(); "
+            "print(i, time.perf_counter() - t - i)")
+
+
+def jit_costs() -> None:
+    """Print the kernels' one-off costs: import numba, compile (empty cache), load (cache)."""
+    with tempfile.TemporaryDirectory() as cache:
+        env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+        for what in ("compile (empty cache)", "load from the cache"):
+            out = subprocess.run([sys.executable, "-c", _WARM_UP], env=env, check=True,
+                                 capture_output=True, text=True).stdout.split()
+            print(f"JIT, new process: import numba {float(out[0]):.2f} s, {what} "
+                  f"{float(out[1]):.2f} s", flush=True)
+    from detente.models import _smp_kernels
+
+    t = time.perf_counter()
+    _smp_kernels.warm_up()
+    print(f"JIT, this process (the cache at its usual place): first call "
+          f"{time.perf_counter() - t:.2f} s", flush=True)
+
+
 def main() -> None:
+    jit_costs()
     ref = reference_dir() / "ktab"
     cfg = smp.Config()
     rng = np.random.default_rng(0)
@@ -71,7 +105,7 @@ def main() -> None:
 
     for name in ("SOE-Competitive", "dummyData-a080", "dummyData-a160"):
         scenario = load(ref / f"{name}.csv")
-        res, wall, cpu, peak = measure(partial(run_model, smp.INFO, scenario, rng=rng))
+        res, wall, cpu, peak = measure(partial(run_model, smp.INFO, scenario, rng=rng), runs=5)
         report(f"{name} (run_model)", len(scenario.actors), res.rounds + 1, wall, cpu, peak)
 
     big = synthetic(480)
@@ -80,7 +114,7 @@ def main() -> None:
 
     draws = 16
     batch = perturbed(scenario_arrays(load(ref / "SOE-Competitive.csv")), draws)
-    out, wall, cpu, peak = measure(lambda: smp.forecast_batch(batch, cfg, rng))
+    out, wall, cpu, peak = measure(lambda: smp.forecast_batch(batch, cfg, rng), runs=3)
     report(f"SOE-Competitive, {draws} draws (batch)", batch.n_actors, "-", wall, cpu, peak)
     print(f"  batch forecasts: mean {out.mean():.2f}, sd {out.std():.2f} "
           f"({wall / draws:.2f} s per draw)")

@@ -15,7 +15,7 @@ import detente
 from detente.cli import choices
 
 HEAVY = ("numpy", "scipy", "pandas", "pyarrow", "pydantic", "matplotlib", "plotly", "duckdb",
-         "SALib", "fastapi")
+         "SALib", "fastapi", "numba")
 
 
 def _modules_after(code: str) -> set[str]:
@@ -41,6 +41,18 @@ def test_help_runs_without_loading_the_analyses() -> None:
     assert not {m.split(".")[0] for m in loaded} & (set(HEAVY) - {"pydantic"})
     assert not {m for m in loaded if m.startswith("detente.")
                 and not m.startswith("detente.cli")} - {"detente.provenance"}
+
+
+def test_numba_loads_only_when_smp_runs() -> None:
+    """The SMP's compiled kernels (numba, ~0.4 s to import) wait for an SMP run: importing the
+    package, the model registry and the SMP module itself, or running another model, does not
+    load numba; running SMP does."""
+    before = _modules_after("import detente, detente.api\nfrom detente.models import registry, "
+                            "smp\ndetente.forecast('ukraine-2022', 'eum', seed=0)")
+    assert "numba" not in before
+    after = _modules_after("import detente\ndetente.forecast('ukraine-2022', 'smp', "
+                           "seed=0)")
+    assert {"numba", "detente.models._smp_kernels"} <= after
 
 
 def test_a_command_still_loads_what_it_needs() -> None:

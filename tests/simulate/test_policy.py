@@ -1,15 +1,15 @@
-"""The stage game and the audience-cost rule against the derivations of docs/escalation.md
-(sections 3 and 4): golden cases computed by hand from the stated thresholds, and a check,
-independent of the solver, that every profile it returns is a perfect Bayesian equilibrium."""
+"""The stage game against the derivations of docs/escalation.md (sections 3 and 4; the
+coalition's credibility rule is tested in tests/crisis/test_sanctions_credibility.py):
+golden cases computed by hand from the stated thresholds, and a check, independent of the
+solver, that every profile it returns is a perfect Bayesian equilibrium."""
 
 from __future__ import annotations
 
-import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from detente.simulate.policy import credibility, stage_game
+from detente.simulate.policy import stage_game
 
 # mu = 0.3, b = c = 1 (mu* = 0.5); v_H = 1, w_H = 0.4 (v_H - w_H = 0.6); v_L = 0.5,
 # w_L = -0.5 (a* = 0.5).
@@ -137,11 +137,3 @@ def test_higher_audience_costs_never_make_a_threat_less_credible(p: dict[str, fl
     high = stage_game(*args, p["a"] + more, v_h, p["w_h"], p["v_l"], p["w_l"])
     assert float(high.yield_signal) >= float(low.yield_signal) - 1e-12
 
-
-def test_coalition_credibility_a1_a2() -> None:
-    # docs (A1)-(A2): credible iff A_D >= lambda_s k_s; then the package is imposed for sure
-    u = np.array([0.6, 0.6, 0.6])
-    out = credibility(u, np.array([0.0, 0.049, 0.05]), 0.05)
-    assert out.tolist() == [0.6, 0.6, 1.0]
-    audience = np.linspace(0, 0.2, 41)
-    assert np.all(np.diff(credibility(0.3, audience, 0.07)) >= 0)

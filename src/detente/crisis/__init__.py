@@ -59,6 +59,7 @@ from detente.crisis.sanctions import (
     SanctionsEquilibrium,
     SanctionsOutcome,
     sanctions_complete_information,
+    sanctions_credibility,
     sanctions_incomplete_information,
 )
 from detente.crisis.uncertainty import structural_spread, wilson
@@ -101,6 +102,7 @@ __all__ = [
     "risk_return",
     "risk_return_uniform",
     "sanctions_complete_information",
+    "sanctions_credibility",
     "sanctions_incomplete_information",
     "structural_spread",
     "war_decisions",

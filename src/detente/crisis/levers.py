@@ -33,8 +33,11 @@ order:
 
    A target at war endures rather than gives in (the endure branch of the game). With no
    ``audience_cost`` every threat is credible and ``u`` is flat unless ``unity_at_low`` is
-   given. ``sanctions_sender_cost`` is the senders' expected cost if the threat is defied:
-   ``lam K`` on the parts they impose, ``a`` on the parts they back down from.
+   given. The rule is :func:`detente.crisis.sanctions.sanctions_credibility`; a simulation
+   passes the audience cost its runs have added (``a`` becomes ``a + A_D``) and where the
+   coalition has shown it holds (``u = 1``), through :func:`apply_levers`.
+   ``sanctions_sender_cost`` is the senders' expected cost if the threat is defied: ``lam K``
+   on the parts they impose, ``a`` on the parts they back down from.
 4. ``force_posture``: ``c_C += lam * e`` (the expected cost of escalation to a clash), and
    with ``resolve`` ``r_f``, ``q += lam * r_f``: ``q`` is the challenger's belief that the
    defending side will resist a challenge by force (:mod:`detente.crisis.deterrence`), and the
@@ -58,8 +61,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from detente.crisis.bargaining import FloatArray
+from detente.crisis.sanctions import sanctions_credibility
 
 __all__ = ["Applied", "LeverArrays", "apply_levers", "lever_levels", "sanctions_threat",
            "shown_resolve"]
@@ -133,11 +138,17 @@ def lever_levels(levers: tuple[LeverArrays, ...], settings: FloatArray) -> Float
 
 def apply_levers(levers: tuple[LeverArrays, ...], levels: FloatArray, p_win: FloatArray,
                  p_future: FloatArray, cost_challenger: FloatArray,
-                 resolve: FloatArray | None = None) -> Applied:
+                 resolve: FloatArray | None = None, *,
+                 added_audience_cost: FloatArray | None = None,
+                 coalition_held: npt.NDArray[np.bool_] | None = None) -> Applied:
     """Apply every lever at ``levels`` ``(n_bundles, L)`` to per-draw inputs ``(B,)``
     (``resolve``: the challenger's belief ``q`` that the defenders will resist, or None).
 
     Returns ``(n_bundles, B)`` arrays; see the module docstring for the equations.
+    ``added_audience_cost`` (broadcasting to ``(n_bundles, B)``, default none) is the
+    audience cost the sanctions senders have added since the scenario's (``A_D``);
+    ``coalition_held`` (same shape) marks states in which the coalition has shown it holds
+    (``u = 1``). Both feed :func:`~detente.crisis.sanctions.sanctions_credibility`.
     """
     nb = levels.shape[0]
     shape = (nb, p_win.shape[0])
@@ -169,7 +180,8 @@ def apply_levers(levers: tuple[LeverArrays, ...], levels: FloatArray, p_win: Flo
         lam = col.get(id(lever), np.zeros((nb, 1)))
         e = lever.effect
         if lever.kind == "sanctions":
-            pi, paid = sanctions_threat(lam, e, lever.cost)
+            pi, paid = sanctions_threat(lam, e, lever.cost, added_audience_cost,
+                                        coalition_held)
             sanctions += lam * e["cost_to_challenger"] * pi
             credibility = np.maximum(credibility, pi)
             sender_cost += paid
@@ -197,27 +209,36 @@ def shown_resolve(levers: tuple[LeverArrays, ...], levels: FloatArray, resolve: 
     return np.asarray(np.clip(q, 0.0, 1.0))
 
 
-def sanctions_threat(lam: FloatArray, effect: dict[str, FloatArray], cost: FloatArray
+def sanctions_threat(lam: FloatArray, effect: dict[str, FloatArray], cost: FloatArray,
+                     added_audience_cost: FloatArray | None = None,
+                     coalition_held: npt.NDArray[np.bool_] | None = None
                      ) -> tuple[FloatArray, FloatArray]:
     """The sanctions threat at level ``lam`` ``(nb, 1)`` with per-draw effects and sender cost
     ``cost`` ``(B,)``: the share ``pi`` of the package the target expects to be imposed if it
     defies, and the senders' expected cost if defied, both ``(nb, B)`` (module docstring, 3).
 
-    ``pi = u(lam) [lam K <= a] + (1 - u(lam)) r [r lam K <= a]``; the cost is ``lam K`` times
-    the share imposed plus ``a`` times the share backed down from. Ties go to imposing, as in
+    ``pi = u(lam) [lam K <= A] + (1 - u(lam)) r [r lam K <= A]``
+    (:func:`~detente.crisis.sanctions.sanctions_credibility`) with ``A = a`` plus
+    ``added_audience_cost`` (``A_D``, broadcasting to ``(nb, B)``); ``u = 1`` where
+    ``coalition_held``. The cost is ``lam K`` times the share imposed plus ``A`` times the
+    share backed down from. Ties go to imposing, as in
     :func:`detente.crisis.sanctions_complete_information`.
     """
     top = effect["unity"]
     unity = np.clip(effect.get("unity_at_low", top) + (top - effect.get("unity_at_low", top))
                     * lam, 0.0, 1.0)
+    if coalition_held is not None:
+        unity = np.where(coalition_held, 1.0, unity)
     kept = effect.get("retained_if_split", np.zeros_like(top))
     audience = effect.get("audience_cost", np.full_like(top, np.inf))
+    added = 0.0 if added_audience_cost is None else added_audience_cost
     full = lam * cost
-    holds = full <= audience + 1e-12
-    split = kept * full <= audience + 1e-12
-    pi = unity * holds + (1.0 - unity) * kept * split
+    pi = sanctions_credibility(full, unity, kept, audience, added)
+    faced = audience + np.asarray(added, dtype=np.float64)
+    holds = full <= faced + 1e-12
+    split = kept * full <= faced + 1e-12
     backed = unity * ~holds + (1.0 - unity) * (kept > 0) * ~split
     threat = lam > 0
-    backing_down = backed * np.where(np.isfinite(audience), audience, 0.0)
+    backing_down = backed * np.where(np.isfinite(faced), faced, 0.0)
     paid = np.where(threat, full * pi + backing_down, 0.0)
     return np.asarray(pi), np.asarray(paid)

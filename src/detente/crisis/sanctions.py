@@ -443,3 +443,53 @@ def _equilibrium(
         payoff_resolved_sender=sigma_r * payoff_resolved,
         payoff_irresolute_sender=sigma_i * payoff_irresolute,
     )
+
+
+def sanctions_credibility(
+    full_cost: npt.ArrayLike,
+    unity: npt.ArrayLike,
+    retained: npt.ArrayLike,
+    audience_cost: npt.ArrayLike,
+    added_audience_cost: npt.ArrayLike = 0.0,
+) -> FloatArray:
+    """The share ``pi`` of a sanctions package a defiant target expects to be imposed: the
+    per-state credibility rule that ``detente crisis`` and ``detente simulate`` both use.
+
+    Source: step 2 of :func:`sanctions_complete_information` (Lacy and Niou 2004): a defied
+    sender imposes iff imposing costs it no more than backing down. A target at war endures,
+    so a sender's imposition payoff is ``-c_S`` and it imposes iff ``c_S <= A``, with ``A``
+    the audience cost it faces (ties go to imposing). The coalition holds with probability
+    ``u`` and then imposes the whole package (``c_S = lam K``, ``full_cost``); otherwise it
+    splits and only the share ``r`` is left to impose (``c_S = r lam K``)::
+
+        pi = u [lam K <= A] + (1 - u) r [r lam K <= A]
+
+    The audience cost the senders face is ``A = a + A_D``: ``a`` the scenario's audience cost
+    (``inf`` when the scenario sets none: every threat credible) and ``A_D`` what public
+    commitments made since have added (tied hands, Fearon 1997; in ``detente simulate`` the
+    defending side's moves during a run, ``docs/escalation.md`` section 4). Audience costs
+    are costs of backing down in the same units (the defending side's stakes), and each
+    public commitment is one more thing a sender that backs down is punished for, so they
+    add. A higher ``A`` never lowers ``pi``. The coalition's unity is not changed by the
+    audience cost: tied hands make each sender carry out what it threatened, they do not
+    keep a coalition together.
+
+    Args:
+        full_cost: ``lam K >= 0``, the senders' cost of imposing the whole package.
+        unity: ``u`` in [0, 1], the probability that the coalition holds.
+        retained: ``r`` in [0, 1], the share still imposed if it splits.
+        audience_cost: ``a >= 0`` (may be ``inf``), the scenario's audience cost.
+        added_audience_cost: ``A_D >= 0``, audience cost added since (default none).
+
+    Inputs broadcast; returns ``pi`` as an array of their common shape.
+    """
+    cost, u, r, a, added = (np.asarray(x, dtype=np.float64) for x in (
+        full_cost, unity, retained, audience_cost, added_audience_cost))
+    bad = ~(added >= 0.0)
+    if np.any(bad):
+        raise ValueError("added_audience_cost must be >= 0 (an audience cost is what backing "
+                         f"down costs); got {float(added[bad].flat[0]):g}")
+    faced = a + added
+    holds = cost <= faced + 1e-12
+    split = r * cost <= faced + 1e-12
+    return np.asarray(u * holds + (1.0 - u) * r * split, dtype=np.float64)

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from detente.models._smp_votes import (
     MIN_CLTN_CHALLENGE,
@@ -17,9 +18,11 @@ from detente.models._smp_votes import (
     FloatArray,
     IntArray,
     Options,
+    ThirdPartyCommit,
     big_r_from_prob,
     bs_util,
     est_nra,
+    rule_code,
     scalar_pce,
     vote,
     vote_inplace,
@@ -41,11 +44,12 @@ def unique_positions(x: FloatArray, tol: float = POS_TOL) -> tuple[IntArray, Int
         diff = x[:, None, k] - x[None, :, k]
         sq = sq + diff * diff
     close = np.sqrt(sq) < tol
-    uniq: list[int] = []
-    for i in range(n):
-        if not close[i, uniq].any():
-            uniq.append(i)
-    u_idx = np.array(uniq, dtype=np.intp)
+    # i is distinct unless close to an earlier distinct position; only actors close to
+    # some earlier one need the check, in order
+    is_uniq: NDArray[np.bool_] = np.logical_not(np.tril(close, -1).any(axis=1))
+    for i in np.flatnonzero(~is_uniq).tolist():
+        is_uniq[i] = not close[i, :i][is_uniq[:i]].any()
+    u_idx = np.flatnonzero(is_uniq).astype(np.intp)
     eq = close[:, u_idx]  # (n, n_unique)
     last = eq.shape[1] - 1 - np.argmax(eq[:, ::-1], axis=1)
     return u_idx, last.astype(np.intp)
@@ -204,6 +208,36 @@ def _third_party_gap(opt: Options, pin: FloatArray, uni: FloatArray, unj: FloatA
     return left
 
 
+def commit_code(commit: ThirdPartyCommit) -> int:
+    """The third-party commitment's number in the compiled kernels."""
+    codes = {"FullCommit": 0, "SemiCommit": 1, "NoCommit": 2}
+    if commit not in codes:
+        raise ValueError(f"unknown third-party commitment {commit!r}")
+    return codes[commit]
+
+
+def _compiled_third_parties(opt: Options, dist_t: FloatArray, weight: FloatArray,
+                            rhi: FloatArray, uji: FloatArray, pi: IntArray, pj: IntArray,
+                            chij: FloatArray, chji: FloatArray
+                            ) -> tuple[FloatArray, FloatArray]:
+    """:func:`_third_parties_pairs` in compiled loops
+    (:func:`detente.models._smp_kernels.third_party_sums`), the same numbers; ``dist_t`` is
+    the transposed distance matrix and every matrix C-contiguous (:func:`_contiguous`)."""
+    from detente.models import _smp_kernels as kernels
+
+    out: tuple[FloatArray, FloatArray] = kernels.third_party_sums(
+        rule_code(opt.voting_rule), commit_code(opt.third_party_commit), dist_t, weight, rhi,
+        uji, pi.astype(np.intp, copy=False), pj.astype(np.intp, copy=False),
+        np.ascontiguousarray(chij, dtype=np.float64),
+        np.ascontiguousarray(chji, dtype=np.float64))
+    return out
+
+
+def _contiguous(*arrays: FloatArray) -> list[FloatArray]:
+    """C-contiguous float64 copies (where needed), as the compiled kernels take them."""
+    return [np.ascontiguousarray(x, dtype=np.float64) for x in arrays]
+
+
 def _principals(a: Assessment, weight: FloatArray, opt: Options
                 ) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
     """rhi[i, m] (i's estimate of m's risk attitude), aUtil[i](i, j), aUtil[i](j, i) at
@@ -239,12 +273,19 @@ def own_challenges(a: Assessment, weight: FloatArray, sal_sum: FloatArray, opt: 
     n = a.dist.shape[0]
     rows = np.arange(n)
     rhi, uij, uji, chij, chji = _principals(a, weight, opt)
-    cij, cji = chij.copy(), chji.copy()
-    band = max(1, _BAND_ELEMENTS // n)
-    for lo in range(0, n, band):
-        sl = slice(lo, min(n, lo + band))
-        _third_parties(opt, a.dist, weight, rhi[sl], uji[sl], chij[sl], chji[sl], cij[sl],
-                       cji[sl], lo)
+    if opt.compiled:
+        from detente.models import _smp_kernels as kernels
+
+        cij, cji = kernels.third_party_rows(
+            rule_code(opt.voting_rule), commit_code(opt.third_party_commit),
+            *_contiguous(a.dist, weight, rhi, uji, chij, chji))
+    else:
+        cij, cji = chij.copy(), chji.copy()
+        band = max(1, _BAND_ELEMENTS // n)
+        for lo in range(0, n, band):
+            sl = slice(lo, min(n, lo + band))
+            _third_parties(opt, a.dist, weight, rhi[sl], uji[sl], chij[sl], chji[sl],
+                           cij[sl], cji[sl], lo)
     phij, gain = _challenge_outcome(cij, cji, sal_sum[None, :], uij)
     gain[rows, rows] = -np.inf
     return phij, gain
@@ -367,14 +408,20 @@ def best_challenges(a: Assessment, weight: FloatArray, sal_sum: FloatArray, opt:
     best = np.full(n, MIN_SIG_EDU)
     active = sorted_bound[:, 0] >= MIN_SIG_EDU - _BOUND_MARGIN
     batch = 16
+    if opt.compiled:
+        dist_t, w_c, rhi_c, uji_c = _contiguous(a.dist.T, weight, rhi, uji)
     while active.any():
         ii = rows[active]
         take = np.minimum(done[ii] + batch, n - 1) - done[ii]  # the diagonal sorts last
         pair_i = np.repeat(ii, take)
         offset = np.arange(int(take.sum())) - np.repeat(np.cumsum(take) - take, take)
         pair_j = order[pair_i, np.repeat(done[ii], take) + offset]
-        cij, cji = _third_parties_pairs(opt, a.dist, weight, rhi, uji, pair_i, pair_j,
-                                        chij[pair_i, pair_j], chji[pair_i, pair_j])
+        if opt.compiled:
+            cij, cji = _compiled_third_parties(opt, dist_t, w_c, rhi_c, uji_c, pair_i, pair_j,
+                                               chij[pair_i, pair_j], chji[pair_i, pair_j])
+        else:
+            cij, cji = _third_parties_pairs(opt, a.dist, weight, rhi, uji, pair_i, pair_j,
+                                            chij[pair_i, pair_j], chji[pair_i, pair_j])
         phij, g = _challenge_outcome(cij, cji, sal_sum[pair_j], uij[pair_i, pair_j])
         prob[pair_i, pair_j] = phij
         gain[pair_i, pair_j] = g

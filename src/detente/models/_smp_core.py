@@ -69,26 +69,36 @@ def _round4(x: FloatArray) -> FloatArray:
     return out
 
 
-def interpolate_bargain(ti: FloatArray, si: FloatArray, prb_i: float, tj: FloatArray,
-                        sj: FloatArray, prb_j: float, ivb: InterVecBrgn
-                        ) -> tuple[FloatArray, FloatArray]:
-    """SMPActor::interpolateBrgn, dimension by dimension.
+def _powers(p: FloatArray, e: int) -> FloatArray:
+    """p ** e for each probability, as Python's float power computes it (the scalar code
+    this replaces did; numpy's array power may round differently)."""
+    flat = [q ** e for q in np.ravel(p).tolist()]
+    return np.reshape(np.array(flat, dtype=float), np.shape(p))
+
+
+def interpolate_bargain(ti: FloatArray, si: FloatArray, prb_i: FloatArray | float,
+                        tj: FloatArray, sj: FloatArray, prb_j: FloatArray | float,
+                        ivb: InterVecBrgn) -> tuple[FloatArray, FloatArray]:
+    """SMPActor::interpolateBrgn, dimension by dimension, for one pair (positions ``(K,)``,
+    probabilities numbers) or a stack of pairs (``(m, K)`` and ``(m,)``).
 
     SnPm: w_i = s_ik^n · P_i^m; b_i = round4(((w_i + 1e-6) t_i + w_j t_j) / (w_i + 1e-6 + w_j)),
     b_j = round4((w_i t_i + (1e-6 + w_j) t_j) / (w_i + 1e-6 + w_j)).
     S2PMax: each side concedes toward the other in proportion to its deficit in P.
     """
+    pr_i = np.asarray(prb_i, dtype=float)[..., None]
+    pr_j = np.asarray(prb_j, dtype=float)[..., None]
     if ivb in ("S1P1", "S2P2"):
         e = 1 if ivb == "S1P1" else 2
-        wi = (si ** e) * (prb_i ** e)
-        wj = (sj ** e) * (prb_j ** e)
+        wi = (si ** e) * _powers(pr_i, e)
+        wj = (sj ** e) * _powers(pr_j, e)
         min_w = 1e-6
         bi = _round4(((wi + min_w) * ti + wj * tj) / (wi + min_w + wj))
         bj = _round4((wi * ti + (min_w + wj) * tj) / (wi + min_w + wj))
         return bi, bj
     if ivb == "S2PMax":
-        di = max(prb_j - prb_i, 0.0)
-        dj = max(prb_i - prb_j, 0.0)
+        di = np.maximum(pr_j - pr_i, 0.0)
+        dj = np.maximum(pr_i - pr_j, 0.0)
         si2, sj2 = si * si, sj * sj
         min_w = 1e-6
         dik = (di * sj2) / ((di * sj2) + min_w + ((1 - di) * si2))
@@ -98,17 +108,18 @@ def interpolate_bargain(ti: FloatArray, si: FloatArray, prb_i: float, tj: FloatA
 
 
 @dataclass(frozen=True)
-class Bargain:
-    """A proposed pair of new positions for initiator and receiver."""
+class Bargains:
+    """Proposed pairs of new positions for initiator and receiver, one row per bargain, in
+    the order KTAB queues them."""
 
-    init: int
-    rcvr: int
-    pos_init: FloatArray
+    init: IntArray
+    rcvr: IntArray
+    pos_init: FloatArray   # (n_bargains, K)
     pos_rcvr: FloatArray
 
 
-def bargain_utilities(a: Assessment, x: FloatArray, sal: FloatArray, bargains: list[Bargain],
-                      ) -> tuple[FloatArray, FloatArray]:
+def bargain_utilities(a: Assessment, x: FloatArray, sal: FloatArray, bargains: Bargains,
+                      *, compiled: bool = True) -> tuple[FloatArray, FloatArray]:
     """The brgnUtil λ of SMPState::updateBestBrgnPositions: every actor's utility of the
     state each bargain would produce, the mean over all positions of its own utility, the two
     moved positions valued by SMPActor::posUtil (with the actor's own R). Summed in KTAB's
@@ -119,14 +130,17 @@ def bargain_utilities(a: Assessment, x: FloatArray, sal: FloatArray, bargains: l
     n = x.shape[0]
     own = a.own_util
     u_sq = seq_sum(own, axis=1) / n
-    if not bargains:
+    init, rcvr = bargains.init, bargains.rcvr
+    if len(init) == 0:
         return u_sq, np.zeros((n, 0))
-    init = np.array([b.init for b in bargains])
-    rcvr = np.array([b.rcvr for b in bargains])
-    pu_i = bs_util(weighted_distance(x, np.stack([b.pos_init for b in bargains]), sal),
-                   a.risk[:, None])
-    pu_r = bs_util(weighted_distance(x, np.stack([b.pos_rcvr for b in bargains]), sal),
-                   a.risk[:, None])
+    pu_i = bs_util(weighted_distance(x, bargains.pos_init, sal), a.risk[:, None])
+    pu_r = bs_util(weighted_distance(x, bargains.pos_rcvr, sal), a.risk[:, None])
+    if compiled:
+        from detente.models import _smp_kernels as kernels
+
+        acc = kernels.bargain_sums(np.ascontiguousarray(own), np.ascontiguousarray(pu_i),
+                                   np.ascontiguousarray(pu_r), init, rcvr)
+        return u_sq, acc / n
     acc = (0.0 + pu_i) + pu_r                                   # (n_act, n_bargains)
     for m in range(n):  # in place, skipping the bargains that move m (no copy, no zeros)
         keep = (init != m) & (rcvr != m)
@@ -150,14 +164,62 @@ def choose_bargains(cap: FloatArray, u_sq: FloatArray, u_b: FloatArray, lists: l
         cols = np.array([lists[k] for k in ks])                       # (G, size)
         u = np.moveaxis(u_all[:, cols], 0, 1)                          # (G, n, size)
         p = scalar_pce(cap, u, opt)                                    # (G, size)
-        for g, k in enumerate(ks):
-            if opt.state_transitions == "Deterministic":
-                pick = int(np.argmax(np.abs(p[g])))
-            else:
-                draw = rng.uniform(0.0, 1.0)
-                pick = min(int(np.searchsorted(np.cumsum(p[g]), draw)), size - 1)
+        if opt.state_transitions == "Deterministic":
+            picks = np.argmax(np.abs(p), axis=1).tolist()
+        else:
+            picks = [min(int(np.searchsorted(np.cumsum(p[g]), rng.uniform(0.0, 1.0))),
+                         size - 1) for g in range(len(ks))]
+        for k, pick in zip(ks, picks, strict=True):
             chosen[k] = lists[k][pick]
     return chosen
+
+
+def propose_bargains(x: FloatArray, sal: FloatArray, cap: FloatArray, a: Assessment,
+                     targets: IntArray, t_prob: FloatArray, opt: Options) -> Bargains:
+    """smpbcn.cpp doBCN(i) for every initiator i with a target j: the bargain(s) i proposes
+    to j, from i's estimate P_iij that it wins (InitOnlyInterp), also from j's (InitRcvrInterp:
+    both bargains, i's first), or their average weighted by c·Σs (PWCompInterp)."""
+    ii = np.flatnonzero(targets >= 0)
+    jj = targets[ii].astype(np.intp)
+    p_iij = t_prob[ii]
+    ivb = opt.inter_vec_brgn
+    bi, bj = interpolate_bargain(x[ii], sal[ii], p_iij, x[jj], sal[jj], 1 - p_iij, ivb)
+    if opt.bargn_model == "InitOnlyInterp":
+        return Bargains(ii, jj, bi, bj)
+    # KTAB takes element 1 of J's estimate (the expected gain, not the probability) as
+    # "pjiJ"; reproduced as is.
+    sal_sum = sal_total(sal)
+    weight = cap * sal_sum
+    p_jij = np.array([prob_edu_challenge(perspective_util(a, int(j), opt), weight, sal_sum,
+                                         opt, int(i), int(i), int(j))[1]
+                      for i, j in zip(ii, jj, strict=True)])
+    ci, cj = interpolate_bargain(x[ii], sal[ii], p_jij, x[jj], sal[jj], 1 - p_jij, ivb)
+    if opt.bargn_model == "InitRcvrInterp":
+        k = x.shape[1]
+        return Bargains(np.repeat(ii, 2), np.repeat(jj, 2),
+                        np.stack([bi, ci], axis=1).reshape(-1, k),
+                        np.stack([bj, cj], axis=1).reshape(-1, k))
+    # PWCompInterp; KTAB weighs J's side with I's capability (reproduced)
+    wi = (cap[ii] * sal_sum[ii])[:, None]
+    wj = (cap[ii] * sal_sum[jj])[:, None]
+    return Bargains(ii, jj, (wi * bi + wj * ci) / (wi + wj), (wi * bj + wj * cj) / (wi + wj))
+
+
+def bargain_queues(n: int, bargains: Bargains) -> list[list[int]]:
+    """Each actor's options in the order KTAB's doBCN(i) threads queue them when run one
+    after the other: thread i puts i's status quo (-1) on i's list, then each bargain of i
+    with target j on the lists of i and j."""
+    lists: list[list[int]] = [[] for _ in range(n)]
+    by_init: dict[int, list[int]] = {}
+    for b, i in enumerate(bargains.init.tolist()):
+        by_init.setdefault(i, []).append(b)
+    rcvr = bargains.rcvr.tolist()
+    for i in range(n):
+        lists[i].append(-1)
+        for b in by_init.get(i, ()):
+            lists[i].append(b)
+            lists[rcvr[b]].append(b)
+    return lists
 
 
 @dataclass
@@ -175,56 +237,24 @@ def step(x: FloatArray, sal: FloatArray, cap: FloatArray, a: Assessment, opt: Op
     """SMPState::doBCN: one turn of challenges, bargains and bargain selection.
 
     Bargains are queued in the order KTAB's doBCN(i) threads produce when run one after the
-    other: thread i queues i's status quo on i's list, then its bargain with target j on the
-    lists of i and j. (With parallel threads KTAB's order varies from run to run; it matters
-    only for exact ties and for the order-dependent ASymProsp voting rule.)
+    other (:func:`bargain_queues`; with parallel threads KTAB's order varies from run to run;
+    it matters only for exact ties and for the order-dependent ASymProsp voting rule).
     """
     n = x.shape[0]
     sal_sum = sal_total(sal)
-    weight = cap * sal_sum
-    targets, t_prob, t_gain = best_challenges(a, weight, sal_sum, opt)
-    bargains: list[Bargain] = []
-    lists: list[list[int]] = [[] for _ in range(n)]
-    for i in range(n):
-        lists[i].append(-1)
-        j = int(targets[i])
-        if j < 0:
-            continue
-        p_iij = float(t_prob[i])
-        b_iij = Bargain(i, j, *interpolate_bargain(x[i], sal[i], p_iij, x[j], sal[j],
-                                                   1 - p_iij, opt.inter_vec_brgn))
-        if opt.bargn_model == "InitOnlyInterp":
-            new = [b_iij]
-        else:
-            # KTAB takes element 1 of J's estimate (the expected gain, not the probability)
-            # as "pjiJ"; reproduced as is.
-            u_j = perspective_util(a, j, opt)
-            _, p_jij = prob_edu_challenge(u_j, weight, sal_sum, opt, i, i, j)
-            b_jij = Bargain(i, j, *interpolate_bargain(x[i], sal[i], p_jij, x[j], sal[j],
-                                                       1 - p_jij, opt.inter_vec_brgn))
-            if opt.bargn_model == "InitRcvrInterp":
-                new = [b_iij, b_jij]
-            else:  # PWCompInterp; KTAB weighs J's side with I's capability (reproduced)
-                wi = cap[i] * sal_sum[i]
-                wj = cap[i] * sal_sum[j]
-                new = [Bargain(i, j, (wi * b_iij.pos_init + wj * b_jij.pos_init) / (wi + wj),
-                               (wi * b_iij.pos_rcvr + wj * b_jij.pos_rcvr) / (wi + wj))]
-        for b in new:
-            lists[i].append(len(bargains))
-            lists[j].append(len(bargains))
-            bargains.append(b)
-
-    u_sq, u_b = bargain_utilities(a, x, sal, bargains)
-    picks = choose_bargains(cap, u_sq, u_b, lists, opt, rng)
+    targets, t_prob, t_gain = best_challenges(a, cap * sal_sum, sal_sum, opt)
+    bargains = propose_bargains(x, sal, cap, a, targets, t_prob, opt)
+    u_sq, u_b = bargain_utilities(a, x, sal, bargains, compiled=opt.compiled)
+    picks = choose_bargains(cap, u_sq, u_b, bargain_queues(n, bargains), opt, rng)
     new_x = x.copy()
     chosen: list[tuple[int, int]] = []
-    for k in range(n):
-        if picks[k] < 0:
+    init, rcvr = bargains.init.tolist(), bargains.rcvr.tolist()
+    for k, b in enumerate(picks):
+        if b < 0:
             chosen.append((k, k))
             continue
-        b = bargains[picks[k]]
-        chosen.append((b.init, b.rcvr))
-        new_x[k] = b.pos_init if b.init == k else b.pos_rcvr
+        chosen.append((init[b], rcvr[b]))
+        new_x[k] = bargains.pos_init[b] if init[b] == k else bargains.pos_rcvr[b]
     return new_x, StepRecord(targets, t_prob, t_gain, chosen)
 
 

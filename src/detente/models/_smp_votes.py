@@ -56,6 +56,9 @@ class Options:
     max_iterations: int = 100
     min_delta_ratio: float = 0.02
     min_sig_delta: float = 1e-4
+    # not KTAB's: the O(n³) sums in compiled loops (detente.models._smp_kernels) or in the
+    # numpy code beside them; the same numbers to the last bit either way
+    compiled: bool = True
 
 
 # ---------------------------------------------------------------------------------------------
@@ -87,6 +90,14 @@ def vote(rule: VotingRule, w: Any, du: Any) -> Any:
     if rule == "ASymProsp":
         return np.where(du < 0.0, w * du, np.where(du > 0.0, (2.0 * w * du) / 3.0, 0.0))
     raise ValueError(f"unknown voting rule {rule!r}")
+
+
+def rule_code(rule: VotingRule) -> int:
+    """The voting rule's number in the compiled kernels."""
+    codes = {"Prop": 0, "Binary": 1, "PropBin": 2, "PropCbc": 3, "Cubic": 4, "ASymProsp": 5}
+    if rule not in codes:
+        raise ValueError(f"unknown voting rule {rule!r}")
+    return codes[rule]
 
 
 def vote_inplace(rule: VotingRule, w: float | FloatArray, du: FloatArray) -> None:
@@ -163,7 +174,8 @@ def big_r_from_prob(p: FloatArray, rng_mode: BigRRange) -> FloatArray:
 # ---------------------------------------------------------------------------------------------
 # probabilistic Condorcet election (kmodel.cpp)
 
-def coalitions(w: FloatArray, u: FloatArray, rule: VotingRule) -> FloatArray:
+def coalitions(w: FloatArray, u: FloatArray, rule: VotingRule, *, compiled: bool = True
+               ) -> FloatArray:
     """Model::coalitions: c[i, j] = strength of the coalition for option i against j.
 
     ``w`` (n_act,) voting weights, ``u`` (..., n_act, n_opt) utilities, optionally with
@@ -171,14 +183,23 @@ def coalitions(w: FloatArray, u: FloatArray, rule: VotingRule) -> FloatArray:
     c[i, j] = 1e-8 + Σ_k max(v_kij, 0) and c[j, i] = 1e-8 + Σ_k max(-v_kij, 0) with
     v_kij = vote(w_k, u_ki - u_kj); the diagonal is 1e-8. Every rule but ASymProsp is odd
     (v_kji = -v_kij exactly), so then one matrix serves both triangles. Voters are added one
-    by one, in order, as in KTAB.
+    by one, in order, as in KTAB. ``compiled``: the sums in compiled loops
+    (:func:`detente.models._smp_kernels.coalition_sums`), else in numpy; the same numbers.
     """
     n_opt = u.shape[-1]
     odd = rule != "ASymProsp"
     if odd and u.ndim == 2 and n_opt >= _DEDUP_MIN_OPTIONS:
         first, which = _distinct_columns(u)
         if len(first) < n_opt:
-            return coalitions(w, u[:, first], rule)[np.ix_(which, which)]
+            return coalitions(w, u[:, first], rule, compiled=compiled)[np.ix_(which, which)]
+    if compiled:
+        from detente.models import _smp_kernels as kernels
+
+        flat = np.ascontiguousarray(u, dtype=float).reshape(-1, *u.shape[-2:])
+        out: FloatArray = kernels.coalition_sums(
+            rule_code(rule), np.ascontiguousarray(w, dtype=float), flat).reshape(
+            *u.shape[:-2], n_opt, n_opt)
+        return out
     per_voter = n_opt * n_opt * int(np.prod(u.shape[:-2], dtype=np.int64))
     sums = _voter_sums_in_blocks if per_voter <= _BLOCK_VOTERS_BELOW else _voter_sums
     pos, neg = sums(w, u, rule, odd)
@@ -360,6 +381,7 @@ def pce(c: FloatArray, vpm: VictoryProbModel, pcem: PCEModel) -> FloatArray:
 def scalar_pce(w: FloatArray, u: FloatArray, opt: Options) -> FloatArray:
     """Model::scalarPCE: probability of each option (column of ``u``) in a probabilistic
     Condorcet election among actors of weight ``w`` with utilities ``u`` (..., n_act, n_opt)."""
-    return pce(coalitions(w, u, opt.voting_rule), opt.victory_prob_model, opt.pce_model)
+    return pce(coalitions(w, u, opt.voting_rule, compiled=opt.compiled),
+               opt.victory_prob_model, opt.pce_model)
 
 

@@ -213,15 +213,18 @@ class ModelInputError(ValueError):
     """The scenario does not suit the model (too few actors, missing inputs)."""
 
 
+_PLAIN = (str, float, int, bool, type(None))
+
+
 def _jsonable(obj: Any) -> Any:
     if isinstance(obj, np.ndarray):
         return obj.tolist()
     if isinstance(obj, np.generic):
         return obj.item()
-    if isinstance(obj, dict):
-        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, dict):  # plain leaves are kept without a call (long diagnostics)
+        return {str(k): v if type(v) in _PLAIN else _jsonable(v) for k, v in obj.items()}
     if isinstance(obj, list | tuple):
-        return [_jsonable(v) for v in obj]
+        return [v if type(v) in _PLAIN else _jsonable(v) for v in obj]
     return obj
 
 

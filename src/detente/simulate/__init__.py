@@ -11,9 +11,9 @@ catalogue and the derivations are in ``docs/escalation.md``.
 """
 
 from detente.simulate.catalogue import Catalogue, load_catalogue
-from detente.simulate.policy import StageEquilibrium, credibility, stage_game
+from detente.simulate.policy import StageEquilibrium, stage_game
 from detente.simulate.result import SimulationResult
 from detente.simulate.run import RunRecord, simulate, simulate_record
 
-__all__ = ["Catalogue", "RunRecord", "SimulationResult", "StageEquilibrium", "credibility",
-           "load_catalogue", "simulate", "simulate_record", "stage_game"]
+__all__ = ["Catalogue", "RunRecord", "SimulationResult", "StageEquilibrium", "load_catalogue",
+           "simulate", "simulate_record", "stage_game"]

@@ -18,12 +18,13 @@ import numpy.typing as npt
 from detente.crisis.bargaining import FloatArray
 from detente.crisis.inputs import CrisisInputs, crisis_inputs, feasible, line, snap
 from detente.crisis.offers import resolve_offer
+from detente.crisis.sanctions import sanctions_credibility
 from detente.sampling import Draws, draw, uniforms
 from detente.scenario.history import MOVES
 from detente.scenario.schema import Scenario
 from detente.simulate import beliefs
 from detente.simulate.catalogue import Catalogue
-from detente.simulate.policy import credibility, stage_game
+from detente.simulate.policy import stage_game
 from detente.simulate.state import (
     TOL,
     Core,
@@ -159,21 +160,15 @@ class Game:
 
     # ------------------------------------------------------------------ the core, here
 
-    def credible(self, rows: IntArray, settings: FloatArray | None = None,
-                 audience_d: FloatArray | None = None) -> BoolArray:
-        """Runs whose sanctions threat is carried out whatever the coalition's type:
-        imposed already, or backed by audience costs above the cost of imposing (A1)."""
-        j = self.setup.lever_column("sanctions")
-        st = self.state
-        if j is None:
-            return np.zeros(rows.shape[0], dtype=bool)
-        lever = self.setup.runs.levers[j]
-        s = st.settings[rows, j] if settings is None else settings[:, j]
-        a = st.audience_d[rows] if audience_d is None else audience_d
-        level = np.clip(lever.level(s), 0.0, 1.0)
-        threshold = level * lever.cost[rows]
-        locked = credibility(np.zeros(rows.shape[0]), a, threshold) >= 1.0
-        return np.asarray(st.held[rows] | (locked & (level > 0.0)))
+    def sanctions_state(self, rows: IntArray, audience_d: FloatArray | None = None
+                        ) -> tuple[FloatArray | None, BoolArray | None]:
+        """The runs' sanctions state for the crisis core's credibility rule (A2): the audience
+        cost ``A_D`` the defending side has added and whether its coalition has shown it
+        holds (``None``, ``None`` when the scenario has no sanctions lever)."""
+        if self.setup.lever_column("sanctions") is None:
+            return None, None
+        a = self.state.audience_d[rows] if audience_d is None else audience_d
+        return np.asarray(a, dtype=np.float64), self.state.held[rows]
 
     def core(self, rows: IntArray, settings: FloatArray | None = None,
              offer: FloatArray | None = None, audience_d: FloatArray | None = None) -> Core:
@@ -181,7 +176,7 @@ class Game:
         s = st.settings[rows] if settings is None else settings
         x = snap(self.setup.runs, st.offer[rows] if offer is None else offer)
         return evaluate_runs(self.setup.runs, rows, s, x, st.audience_c[rows],
-                             self.credible(rows, s, audience_d))
+                             *self.sanctions_state(rows, audience_d))
 
     def type_core(self, rows: IntArray, settings: FloatArray | None = None,
                   offer: FloatArray | None = None, audience_d: FloatArray | None = None
@@ -190,7 +185,7 @@ class Game:
         s = st.settings[rows] if settings is None else settings
         x = snap(self.setup.runs, st.offer[rows] if offer is None else offer)
         return evaluate_types(self.setup.types, s, x, st.audience_c[rows],
-                              self.credible(rows, s, audience_d))
+                              *self.sanctions_state(rows, audience_d))
 
     def next_offer(self, rows: IntArray) -> FloatArray:
         """One concession step along the offer line, within the concession limits, never
@@ -373,16 +368,28 @@ class Game:
 
     def _imposes(self, r: IntArray, c_mv: IntArray, u: FloatArray) -> BoolArray:
         """After recognition or a strike, a coalition with a sanctions threat in force imposes
-        if it holds (``u < unity``) or its audience costs lock it in (A1)."""
+        the package if it holds (``u < unity``, unity at the run's level) and imposing is
+        credible for it: it costs no more than backing down, ``lam K <= a + A_D`` (step 2 of
+        the sanctions threat game, :func:`detente.crisis.sanctions.sanctions_credibility`
+        with ``u = 1``). A split coalition stages no imposition; what it would still impose
+        (the share ``r``) is priced by the crisis core if the challenger goes to war."""
         j = self.setup.lever_column("sanctions")
         if j is None:
             return np.zeros(r.size, dtype=bool)
         lever = self.setup.runs.levers[j]
         trigger = np.isin(c_mv, [self.index("recognise_separatists"),
                                  self.index("limited_strike")])
-        threat = self.state.settings[r, j] > lever.low
-        holds = u < np.asarray(lever.effect["unity"])[r]
-        return np.asarray(trigger & threat & (holds | self.credible(r)) & ~self.state.held[r])
+        s = self.state.settings[r, j]
+        threat = s > lever.low
+        lam = np.clip(lever.level(s), 0.0, 1.0)
+        e = {k: np.asarray(v)[r] for k, v in lever.effect.items()}
+        unity = e.get("unity_at_low", e["unity"]) + (
+            e["unity"] - e.get("unity_at_low", e["unity"])) * lam
+        holds = u < unity
+        credible = sanctions_credibility(
+            lam * lever.cost[r], 1.0, 0.0, e.get("audience_cost", np.inf),
+            self.state.audience_d[r]) > 0.5
+        return np.asarray(trigger & threat & holds & credible & ~self.state.held[r])
 
     def _lever_choice(self, r: IntArray, weights: FloatArray) -> IntArray:
         """The lever move with the highest expected value under the belief (L1), or a

@@ -1,4 +1,4 @@
-"""How each side chooses: the two-type costly-signal stage game and the audience-cost rule.
+"""How the challenger signals: the two-type costly-signal stage game.
 
 Everything here is a pure function over arrays with a leading run axis; the equations and
 their derivations are in ``docs/escalation.md`` (sections 3 and 4).
@@ -6,7 +6,9 @@ their derivations are in ``docs/escalation.md`` (sections 3 and 4).
 * :func:`stage_game` - the two-type signalling game with sunk costs and tied hands (Fearon
   1994, 1997; Schultz 2001): the receiver's threshold (G1), the credibility threshold (G2)
   and the perfect Bayesian equilibrium in every region of the parameters.
-* :func:`credibility` - the coalition's credibility given its audience cost (A1, A2).
+
+The coalition's credibility given its audience cost (A1, A2) is the crisis core's rule,
+:func:`detente.crisis.sanctions.sanctions_credibility`, fed the run's state by the engine.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy.typing as npt
 
 from detente.crisis.bargaining import FloatArray
 
-__all__ = ["CASES", "StageEquilibrium", "credibility", "stage_game"]
+__all__ = ["CASES", "StageEquilibrium", "stage_game"]
 
 #: Equilibrium regions of the stage game (``docs/escalation.md``, section 3).
 CASES: dict[int, str] = {
@@ -125,17 +127,3 @@ def stage_game(mu: npt.ArrayLike, b: npt.ArrayLike, c: npt.ArrayLike, k: npt.Arr
                             yield_none=yield_none, mu_star=mu_star, credible=credible,
                             case=case, p_war=p_war)
 
-
-def credibility(unity: npt.ArrayLike, audience_cost: npt.ArrayLike,
-                cost_of_imposing: npt.ArrayLike) -> FloatArray:
-    """Probability that a threatened package is imposed if the challenger invades (A2).
-
-    ``u + (1 - u) [A_D >= a*_D]`` with ``a*_D`` the irresolute coalition's cost of carrying
-    the threat out (A1): tied hands (Fearon 1997) make an irresolute sender follow through
-    once backing down costs it more than imposing, the sender-resolve rule of the sanctions
-    threat game (``docs/crisis-model.md``, section 5: resolved iff ``c_S <= a``).
-    """
-    u = np.asarray(unity, dtype=np.float64)
-    locked = np.asarray(audience_cost, dtype=np.float64) >= np.asarray(cost_of_imposing,
-                                                                      dtype=np.float64)
-    return np.asarray(np.where(locked, 1.0, u), dtype=np.float64)

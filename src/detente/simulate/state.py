@@ -95,19 +95,6 @@ class Core:
         return np.asarray(out)
 
 
-def _with_credible(levers: tuple[LeverArrays, ...], credible: npt.NDArray[np.bool_] | None
-                   ) -> tuple[LeverArrays, ...]:
-    """The levers with each sanctions lever's ``unity`` raised to 1 where the threat is
-    credible whatever the coalition's type (A2); ``credible`` broadcasts against the
-    levers' per-draw effect arrays."""
-    if credible is None or not np.any(credible):
-        return levers
-    return tuple(replace(lv, effect={**lv.effect, **{key: np.where(
-        credible, 1.0, np.asarray(lv.effect[key], dtype=np.float64))
-        for key in ("unity", "unity_at_low") if key in lv.effect}})
-        if lv.kind == "sanctions" else lv for lv in levers)
-
-
 def _take(lever: LeverArrays, rows: npt.NDArray[np.intp]) -> LeverArrays:
     return replace(lever, cost=lever.cost[rows],
                    effect={k: np.asarray(v)[..., rows] for k, v in lever.effect.items()})
@@ -127,20 +114,32 @@ def take_rows(inputs: CrisisInputs, rows: npt.NDArray[np.intp]) -> CrisisInputs:
                    concessions=tuple(_take(lv, rows) for lv in inputs.concessions))
 
 
+def _sanctions_keys(n: int, audience_d: FloatArray | None,
+                    held: npt.NDArray[np.bool_] | None) -> FloatArray:
+    """``(n, 2)``: each run's added audience cost ``A_D`` and whether its coalition has shown
+    it holds, the two parts of a run's state the sanctions threat depends on (A2)."""
+    a = np.zeros(n) if audience_d is None else np.asarray(audience_d, dtype=np.float64)
+    h = np.zeros(n, dtype=bool) if held is None else np.asarray(held, dtype=bool)
+    return np.column_stack([a, h.astype(np.float64)])
+
+
 def evaluate_runs(inputs: CrisisInputs, rows: npt.NDArray[np.intp], settings: FloatArray,
                   offers: FloatArray, audience_c: FloatArray,
-                  credible: npt.NDArray[np.bool_] | None = None) -> Core:
+                  audience_d: FloatArray | None = None,
+                  held: npt.NDArray[np.bool_] | None = None) -> Core:
     """The crisis core for each run in its own state (the diagonal).
 
     ``rows`` are the runs' draws in ``inputs``; ``settings`` ``(n, L)``, ``offers``
-    ``(n, K)`` (snapped), ``audience_c`` ``(n,)``; where ``credible`` ``(n,)`` holds the
-    sanctions threat is carried out whatever the coalition's type (A2). Runs that share a
-    lever setting are one bundle of :func:`~detente.crisis.war_values.values_of_war`.
+    ``(n, K)`` (snapped), ``audience_c`` ``(n,)``; ``audience_d`` ``(n,)`` is the audience
+    cost the defending side has added to its sanctions threat and ``held`` ``(n,)`` marks
+    runs whose coalition has shown it holds, both passed to the crisis core's credibility
+    rule (A2, :func:`detente.crisis.sanctions.sanctions_credibility`). Runs that share a
+    lever setting and sanctions state are one bundle of
+    :func:`~detente.crisis.war_values.values_of_war`.
     """
     n = rows.shape[0]
-    cred = np.zeros(n, dtype=bool) if credible is None else np.asarray(credible, dtype=bool)
     levels = lever_levels(inputs.levers, settings) if inputs.levers else np.zeros((n, 0))
-    keys = np.column_stack([levels, cred.astype(np.float64)])
+    keys = np.column_stack([levels, _sanctions_keys(n, audience_d, held)])
     uniq, group = np.unique(keys, axis=0, return_inverse=True)
     group = np.ravel(group)
     war = np.empty((n, len(inputs.party_ids)))
@@ -148,9 +147,9 @@ def evaluate_runs(inputs: CrisisInputs, rows: npt.NDArray[np.intp], settings: Fl
     for g in range(uniq.shape[0]):
         members = np.flatnonzero(group == g)
         sub = take_rows(inputs, rows[members])
-        levers = _with_credible(sub.levers, np.asarray(uniq[g, -1] > 0.5))
-        applied = apply_levers(levers, uniq[g:g + 1, :-1], sub.p_win, sub.p_future,
-                               sub.cost[:, 0])
+        applied = apply_levers(sub.levers, uniq[g:g + 1, :-2], sub.p_win, sub.p_future,
+                               sub.cost[:, 0], added_audience_cost=uniq[g:g + 1, -2:-1],
+                               coalition_held=uniq[g:g + 1, -1:] > 0.5)
         war[members] = values_of_war(sub, applied)[0]
         kappa[members] = commitment_margin(sub, applied)[0]
     values = values_at(inputs.position[rows], inputs.weight[rows], offers)
@@ -162,26 +161,27 @@ def evaluate_runs(inputs: CrisisInputs, rows: npt.NDArray[np.intp], settings: Fl
 
 
 def evaluate_types(types: CrisisInputs, settings: FloatArray, offers: FloatArray,
-                   audience_c: FloatArray, credible: npt.NDArray[np.bool_] | None = None
-                   ) -> Core:
+                   audience_c: FloatArray, audience_d: FloatArray | None = None,
+                   held: npt.NDArray[np.bool_] | None = None) -> Core:
     """The crisis core for every type of the population in every run's public state:
     ``(n, N)`` margins of the challenger (with the run's audience cost) and commitment
-    margins. ``credible`` ``(n,)``: runs whose sanctions threat is credible (A2).
+    margins. ``audience_d`` and ``held`` ``(n,)``: each run's sanctions state, as in
+    :func:`evaluate_runs`.
 
     Runs share few distinct lever settings and offers (moves change them in steps), so the
     war values and the commitment margins are computed once per distinct setting (one bundle
     each) and the offer values once per distinct offer, then gathered for every run.
     """
     n = settings.shape[0]
-    cred = np.zeros(n, dtype=bool) if credible is None else np.asarray(credible, dtype=bool)
-    keys = np.column_stack([settings, cred.astype(np.float64)])
+    keys = np.column_stack([settings, _sanctions_keys(n, audience_d, held)])
     uniq, group = np.unique(keys, axis=0, return_inverse=True)
     group = np.ravel(group)
-    u_set, u_cred = uniq[:, :-1], uniq[:, -1] > 0.5
+    u_set = uniq[:, :-2]
     levels = (lever_levels(types.levers, u_set) if types.levers
               else np.zeros((uniq.shape[0], 0)))
-    applied = apply_levers(_with_credible(types.levers, u_cred[:, None]), levels, types.p_win,
-                           types.p_future, types.cost[:, 0])
+    applied = apply_levers(types.levers, levels, types.p_win, types.p_future,
+                           types.cost[:, 0], added_audience_cost=uniq[:, -2:-1],
+                           coalition_held=uniq[:, -1:] > 0.5)
     w_c = values_of_war(types, applied)[..., 0]
     kappa = commitment_margin(types, applied)
     u_offer, o_group = np.unique(offers, axis=0, return_inverse=True)
