@@ -165,20 +165,27 @@ def deals(scenario: Scenario | str | Path | None = None, *, rounds: int = 1,
 
 
 def game(scenario: Scenario | str | Path | None = None, *, kind: str = "deterrence",
-         settings: Mapping[str, float] | None = None, seed: int = 0) -> CrisisGame:
+         settings: Mapping[str, float] | None = None, seed: int = 0,
+         qre: float | None = None) -> CrisisGame:
     """A scenario's crisis game (``deterrence``, ``sanctions`` or ``signalling``) at its point
     values, with detente's closed-form equilibrium and the game in Gambit's ``.efg`` format
     (``detente game``). ``settings`` override parameters by name; ``seed`` draws the
-    challenger types behind the signalling game's belief. See ``docs/games.md``."""
-    from detente.crisis.game_export import crisis_game
+    challenger types behind the signalling game's belief; ``qre`` (lambda >= 0) adds the
+    agent logit QRE's choice probabilities (deterrence and sanctions games). See
+    ``docs/games.md``."""
+    from detente.crisis.game_export import GameInputError, crisis_game
 
     if not isinstance(scenario, Scenario):
         scenario = load(scenario)
     if kind == "signalling":
+        if qre is not None:
+            raise GameInputError("--qre: the logit QRE is offered for the deterrence and "
+                                 "sanctions games; the signalling game's would be a fixed "
+                                 "point of the receiver's beliefs (docs/games.md)")
         from detente.simulate.signalling import signalling_crisis_game
 
         return signalling_crisis_game(scenario, settings, seed=seed)
-    return crisis_game(scenario, kind, settings)
+    return crisis_game(scenario, kind, settings, qre=qre)
 
 
 def offer_curve(scenario: Scenario | str | Path | None = None, *,

@@ -17,11 +17,17 @@ rather than the status quo, ``cost_compliance`` what the challenger gives up by 
 and the sanctions lever gives ``cost_sender`` (its cost), ``cost_target``
 (``cost_to_challenger``) and ``audience_cost``; the complete-information game has no
 coalition split (the lever's ``unity`` is not used).
+
+With ``qre=lam`` (``detente game --qre LAMBDA``) the result also holds the agent logit
+quantal-response equilibrium of the same tree (:mod:`detente.crisis.qre`; McKelvey and Palfrey
+1998): each agent's probability of its first action, beside the same choices in detente's
+equilibrium (0 or 1), under the names and labels of :data:`CHOICES`.
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping
 from typing import Any, Literal
 
@@ -31,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from detente.crisis.deterrence import deterrence
 from detente.crisis.games import deterrence_game, sanctions_game, to_efg
 from detente.crisis.inputs import point_inputs
+from detente.crisis.qre import deterrence_qre, sanctions_qre
 from detente.crisis.sanctions import TIES_OUTCOMES, sanctions_complete_information
 from detente.models.base import ModelInputError
 from detente.provenance import versions
@@ -54,6 +61,11 @@ class CrisisGame(BaseModel):
     equilibrium: dict[str, Any]
     efg: str
     seed: int | None = None  # the seed of the draws the game depends on (signalling only)
+    #: the logit QRE's lambda and choice probabilities (:data:`CHOICES`), when asked for
+    qre_lambda: float | None = None
+    qre: dict[str, float] | None = None
+    #: detente's equilibrium as probabilities of the same choices (0 or 1; P(...) as solved)
+    equilibrium_choices: dict[str, float] | None = None
     versions: dict[str, str] = Field(default_factory=dict)
 
     def to_json(self, indent: int | None = 2) -> str:
@@ -62,6 +74,20 @@ class CrisisGame(BaseModel):
 
 class GameInputError(ModelInputError):
     """The scenario or the settings do not give a game of this kind."""
+
+
+#: each game's choices in the QRE, in the order of play: name -> what it is the probability of
+CHOICES: dict[str, dict[str, str]] = {
+    "deterrence": {"p_challenge": "the challenger challenges",
+                   "p_resist_resolved": "a resolved defender resists",
+                   "p_resist_irresolute": "an irresolute defender resists",
+                   "p_war": "P(war)"},
+    "sanctions": {"p_threaten": "the sender threatens",
+                  "p_acquiesce": "the target acquiesces if threatened",
+                  "p_impose": "the sender imposes if defied",
+                  "p_give_in": "the target gives in if sanctioned",
+                  "p_sanctions_imposed": "P(sanctions imposed)"},
+}
 
 
 def parameters(scenario: Scenario, kind: str) -> dict[str, float]:
@@ -94,9 +120,13 @@ def parameters(scenario: Scenario, kind: str) -> dict[str, float]:
 
 
 def crisis_game(scenario: Scenario, kind: str,
-                settings: Mapping[str, float] | None = None) -> CrisisGame:
+                settings: Mapping[str, float] | None = None, *,
+                qre: float | None = None) -> CrisisGame:
     """The game of ``kind`` at the scenario's point values, ``settings`` overriding any
-    parameter by name."""
+    parameter by name; with ``qre`` the agent logit QRE at that lambda (module docstring)."""
+    if qre is not None and not (math.isfinite(qre) and qre >= 0):
+        raise GameInputError(f"--qre: lambda must be a finite number >= 0, not {qre!r} "
+                             "(0 is uniform play; large values approach the equilibrium)")
     params = parameters(scenario, kind)
     unknown = sorted(set(settings or {}) - set(params))
     if unknown:
@@ -115,8 +145,39 @@ def crisis_game(scenario: Scenario, kind: str,
                                   params["cost_target"], interim_share=params["interim_share"])
     except ValueError as exc:
         raise GameInputError(f"{kind} game of scenario {scenario.id!r}: {exc}") from None
+    extra: dict[str, Any] = {}
+    if qre is not None:
+        extra = {"qre_lambda": float(qre), "qre": _qre(kind, params, float(qre)),
+                 "equilibrium_choices": _pure_choices(kind, eq)}
     return CrisisGame(scenario=scenario.id, kind=kind, parameters=params, equilibrium=eq,
-                      efg=to_efg(tree), versions=versions())
+                      efg=to_efg(tree), versions=versions(), **extra)
+
+
+def _qre(kind: str, p: dict[str, float], lam: float) -> dict[str, float]:
+    """The agent logit QRE's choice probabilities (:mod:`detente.crisis.qre`)."""
+    if kind == "deterrence":
+        q: Any = deterrence_qre(lam, p["p_resolved"], win=p["win"],
+                                status_quo=p["status_quo"], war=p["war"])
+    else:
+        q = sanctions_qre(lam, p["stake_sender"], p["cost_sender"], p["audience_cost"],
+                          p["cost_compliance"], p["cost_target"],
+                          interim_share=p["interim_share"])
+    return {name: float(np.asarray(getattr(q, name))) for name in CHOICES[kind]}
+
+
+def _pure_choices(kind: str, eq: dict[str, Any]) -> dict[str, float]:
+    """detente's equilibrium as probabilities of the QRE's choices."""
+    if kind == "deterrence":
+        return {"p_challenge": float(eq["challenges"]),
+                "p_resist_resolved": float(eq["resolved_resists"]),
+                "p_resist_irresolute": float(not eq["irresolute_concedes"]),
+                "p_war": float(eq["p_war"])}
+    out = {"p_threaten": float(eq["threatens"]),
+           "p_acquiesce": float(eq["target_acquiesces_if_threatened"]),
+           "p_impose": float(eq["sender_imposes_if_defied"]),
+           "p_give_in": float(eq["target_gives_in_if_imposed"])}
+    out["p_sanctions_imposed"] = out["p_threaten"] * (1 - out["p_acquiesce"]) * out["p_impose"]
+    return out
 
 
 def _deterrence(p: dict[str, float]) -> dict[str, Any]:
