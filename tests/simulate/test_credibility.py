@@ -18,6 +18,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from detente.crisis.costs import lever_cost
 from detente.crisis.inputs import crisis_inputs
 from detente.crisis.levers import lever_levels
 from detente.crisis.war_values import war_decisions
@@ -85,3 +86,41 @@ def test_a_locked_in_coalition_deters_the_ready_challenger_in_the_week() -> None
     unlocked.week(1, Record.empty(N, 1))
     _, war = _crisis(0.1, 1.0)
     np.testing.assert_array_equal(unlocked.state.status == 1, war)
+
+
+def _toy_text(cost: float, audience: float, unity: str) -> str:
+    return (TOY.read_text(encoding="utf-8").replace("      cost: 0.2\n", f"      cost: {cost}\n")
+            .replace("audience_cost: 0.1", f"audience_cost: {audience}")
+            .replace("        unity: 1\n", unity))
+
+
+@pytest.mark.parametrize(("unity", "by_hand"), [
+    # united: at 0.25 imposing (0.15) is credible against a + A_D = 0.15 and is paid; at 0.5
+    # it costs 0.3 > 0.2, so the senders back down and pay 0.2: the step adds 0.05
+    ("        unity: 1\n", 0.2 - 0.15),
+    # u = 0.6, r = 0.5: before, pi = 0.6 + 0.4 x 0.5 and they pay 0.15 x 0.8 = 0.12; after,
+    # only the split share is credible (0.15 <= 0.2): 0.3 x 0.2 + 0.6 x 0.2 = 0.18
+    ("        unity: 0.6\n        retained_if_split: 0.5\n", 0.18 - 0.12),
+])
+def test_the_lever_choice_costs_a_threat_step_by_the_crisis_core(unity: str,
+                                                                 by_hand: float) -> None:
+    """(L1)'s ``Delta cost`` of ``threaten_sanctions`` from 0.25 to 0.5 (``K = 0.6``, ``a =
+    0.1``, ``A_D`` 0.05 -> 0.1) is the change in ``detente crisis``'s ``lever_cost`` with
+    the senders' audience cost ``a + A_D`` before and after, not ``0.25 K = 0.15``."""
+    text = _toy_text(0.6, 0.1, unity)
+    setup = prepare(loads(text), load_catalogue(), seed=0, start=0, stop=5, weeks=1, types=4,
+                    opening="model", signals=False)
+    game = Game.start(setup, mobilisation=0.0, settings=np.array([0.0]))
+    rows = np.arange(5)
+    game.apply(rows, "threaten_sanctions")
+    after = np.full((5, 1), 0.5)
+    got = game.step_cost(rows, after, game.state.audience_d + 0.05, np.ones(5))
+
+    def crisis_cost(audience: float, level: float) -> float:
+        inputs = crisis_inputs(draw(loads(_toy_text(0.6, audience, unity)), 0, 0, 5))
+        return float(lever_cost(inputs, np.array([[level]]), np.array([0.3]),
+                                p_war=np.ones(1))[0])
+
+    reference = crisis_cost(0.2, 0.5) - crisis_cost(0.15, 0.25)
+    np.testing.assert_allclose(got, by_hand, atol=1e-12)
+    np.testing.assert_allclose(got, reference, atol=1e-12)

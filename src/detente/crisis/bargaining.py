@@ -30,7 +30,6 @@ from typing import Any, Literal, Protocol, TypeAlias
 
 import numpy as np
 import numpy.typing as npt
-from scipy import optimize, stats
 
 FloatArray: TypeAlias = npt.NDArray[np.float64]
 BoolArray: TypeAlias = npt.NDArray[np.bool_]
@@ -143,6 +142,8 @@ def _is_distribution(obj: object) -> bool:
 
 def _continuous(dist: Any, name: str) -> ContinuousDistribution:
     """Accept only continuous frozen distributions whose support is within [0, inf)."""
+    from scipy import stats  # here: the caller's distribution has loaded it already
+
     if not isinstance(getattr(dist, "dist", None), stats.rv_continuous):
         raise TypeError(
             f"{name} must be a frozen continuous scipy.stats distribution or an array of sampled "
@@ -406,6 +407,8 @@ def _best_premium_continuous(
 def _refine(negative_eu: Callable[[float], float], lo: float, hi: float) -> float:
     if hi <= lo:
         return lo
+    from scipy import optimize  # here: a crisis evaluation that never refines need not load it
+
     res = optimize.minimize_scalar(
         negative_eu, bounds=(lo, hi), method="bounded", options={"xatol": 1e-12}
     )

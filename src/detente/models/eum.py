@@ -85,14 +85,16 @@ accepted offers. :func:`explain` turns one actor's row of that into a table.
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
-import pandas as pd
 from pydantic import Field
 
 from detente.models import _eum_core as core
 from detente.models._eum_core import KIND_NAMES, OCTANT_LABELS
+
+if TYPE_CHECKING:
+    import pandas as pd
 from detente.models.base import (
     FloatArray,
     ForecastResult,
@@ -258,6 +260,8 @@ def explain(result: ForecastResult | Solution | ScenarioArrays, actor: str, roun
     taken = [o for o in diag["offers"] if o["round"] == round and o["actor"] == actor]
     partner = taken[0]["with"] if taken else None
     others = [j for j in range(len(names)) if j != i]
+    import pandas as pd  # here: a model run (a sweep worker's) does not need pandas
+
     return pd.DataFrame({
         "actor": actor,
         "other": [names[j] for j in others],

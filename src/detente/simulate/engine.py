@@ -17,6 +17,7 @@ import numpy.typing as npt
 
 from detente.crisis.bargaining import FloatArray
 from detente.crisis.inputs import CrisisInputs, crisis_inputs, feasible, line, snap
+from detente.crisis.levers import sanctions_threat
 from detente.crisis.offers import resolve_offer
 from detente.crisis.sanctions import sanctions_credibility
 from detente.sampling import Draws, draw, uniforms
@@ -410,16 +411,41 @@ class Game:
             moved = np.abs(s[:, j] - st.settings[r, j]) > 1e-12
             a_d = st.audience_d[r] + effect.audience_cost
             value = self._expected(r, weights, s, a_d, v_d)
-            level = np.abs(lever.level(s[:, j]) - lever.level(st.settings[r, j]))
             p_war = self._p_war(r, weights, s, a_d)
-            cost = level * lever.cost[r] * (p_war if lever.incurred == "if_war" else 1.0)
-            value = value - cost
+            value = value - self.step_cost(r, s, a_d, p_war)
             better = moved & (value > best_value + 1e-12)
             best = np.where(better, self.index(name), best)
             best_value = np.where(better, value, best_value)
         for name in cat.defender_levers:
             self.apply(r[best == self.index(name)], name)
         return best
+
+    def step_cost(self, r: IntArray, settings: FloatArray, audience_d: FloatArray,
+                  p_war: FloatArray) -> FloatArray:
+        """What a move to ``settings`` and ``audience_d`` adds to the defending side's lever
+        cost in runs ``r``, by the crisis core's rule
+        (:func:`detente.crisis.lever_cost`, per run): ``lam K`` for each lever, times
+        ``p_war`` (the move's P(war) under the belief) for levers paid only in war; for a
+        sanctions lever with an audience cost, what the senders pay if defied
+        (:func:`detente.crisis.levers.sanctions_threat`: imposition on the credible part, the
+        audience cost they face, ``a + A_D``, on the rest), so a public threat that makes
+        backing down dearer is costed too."""
+        st = self.state
+        out = np.zeros(r.size)
+        for j, lever in enumerate(self.setup.runs.levers):
+            before = np.clip(lever.level(st.settings[r, j]), 0.0, 1.0)
+            after = np.clip(lever.level(settings[:, j]), 0.0, 1.0)
+            share = p_war if lever.incurred == "if_war" else 1.0
+            if lever.kind == "sanctions" and "audience_cost" in lever.effect:
+                effect = {k: np.asarray(v)[r] for k, v in lever.effect.items()}
+                _, paid_after = sanctions_threat(after, effect, lever.cost[r], audience_d,
+                                                 st.held[r])
+                _, paid_before = sanctions_threat(before, effect, lever.cost[r],
+                                                  st.audience_d[r], st.held[r])
+                out += (paid_after - paid_before) * share
+            else:
+                out += (after - before) * lever.cost[r] * share
+        return out
 
     def _p_war(self, r: IntArray, weights: FloatArray, settings: FloatArray,
                audience_d: FloatArray) -> FloatArray:

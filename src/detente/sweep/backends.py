@@ -41,7 +41,7 @@ from detente.evaluate import Evaluator
 from detente.models.base import FloatArray
 from detente.sampling import draw
 from detente.scenario.schema import Scenario
-from detente.sweep.store import SweepError
+from detente.sweep.errors import SweepError
 
 Chunk = tuple[int, int]
 Results = Generator["ChunkResult", None, None]

@@ -40,6 +40,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict
 
 from detente.models.base import FloatArray
+from detente.sweep.errors import SweepError as SweepError  # its old home, still importable
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -55,12 +56,6 @@ WRITER_MEMORY = "256MB"
 _WRITER_BASE_MB, _WRITER_PER_COLUMN_MB = 128, 1.5
 
 Status = Literal["running", "interrupted", "failed", "complete"]
-
-
-class SweepError(Exception):
-    """A problem the user can fix (unknown run, database in use, conflicting options).
-
-    The command line shows the message and exits with status 2, without a traceback."""
 
 
 class RunInfo(BaseModel):
