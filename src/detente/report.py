@@ -137,18 +137,20 @@ def crisis_tables(s: Scenario, console: Console) -> None:
 
     levers = Table(title="Levers (ids for --lever and --fix; cost at the top of the range)",
                    title_justify="left")
-    levers.add_column("lever", min_width=14)
+    # ids are never cut: the lever column is as wide as the longest id it shows (the names
+    # wrap inside it), kinds do not wrap; range and cost give way at 80 columns
+    ids = [lv.id for lv in crisis.levers] + [lv.issue for lv in crisis.levers if lv.issue]
+    levers.add_column("lever", width=max(14, *(len(i) for i in ids)))
     levers.add_column("kind", no_wrap=True)
-    levers.add_column("range", min_width=5)
+    levers.add_column("range", min_width=5, max_width=7)
     levers.add_column("today", justify="right", no_wrap=True)
     levers.add_column("cost", min_width=6)
     for lv in crisis.levers:
         span = (" ".join(f"{v:g}" for v in lv.steps) if lv.steps is not None
                 else f"{lv.low:g}..{lv.high:g}")
-        what = Text.assemble((id_lines(lv.id, 14), "bold"), "\n",
-                             (lv.name + (f"\non {id_lines(lv.issue, 14)}" if lv.issue else ""),
-                              "dim"))
-        levers.add_row(what, id_lines(lv.kind, 12), span,
+        what = Text.assemble((lv.id, "bold"), "\n",
+                             (lv.name + (f"\non {lv.issue}" if lv.issue else ""), "dim"))
+        levers.add_row(what, lv.kind, span,
                        "" if lv.default is None else f"{lv.default:g}",
                        "" if lv.cost is None else _cell(lv.cost))
     console.print(levers)

@@ -55,6 +55,10 @@ def test_show_at_80_columns_cuts_nothing_and_lists_the_levers() -> None:
     assert "Levers (ids for --lever and --fix" in out
     for lever in s.crisis.levers:
         assert_whole(lever.id, out)
+        # lever ids, kinds and issue ids are never split, not even between their parts
+        assert re.search(rf"^│ {lever.id} +│ {lever.kind} +│", out, re.MULTILINE), lever.id
+        if lever.issue:
+            assert re.search(rf"^│ (on )?{lever.issue} +│", out, re.MULTILINE), lever.issue
     assert "challenger" in out and "Russia (russia)" in out
 
 
@@ -78,6 +82,14 @@ def test_crisis_tables_at_80_columns_cut_no_header() -> None:
     assert "defenders'" in out and "Russia's" in out and "commitment" in out
     for issue in load("ukraine-2022").issues:
         assert_whole(issue.id, out)
+    # the lever table: lever and payer ids never split, not even between their parts
+    crisis = load("ukraine-2022").crisis
+    assert crisis is not None
+    levers = out[out.index("Levers applied"):]
+    for lever in crisis.levers:
+        assert re.search(rf"^│ {lever.id} +│", levers, re.MULTILINE), lever.id
+        for party in lever.paid_by:
+            assert re.search(rf"│ {party} +│$", levers, re.MULTILINE), (lever.id, party)
 
 
 def test_rounds_tables_keep_actor_ids_whole() -> None:

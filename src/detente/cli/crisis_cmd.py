@@ -264,22 +264,34 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
 
     t = Table(title="Levers applied (cost: expected, in units of the defending side's stakes)",
               title_justify="left")
+    # ids are never cut: one to a line, in columns that do not wrap (the range column gives)
     t.add_column("lever", no_wrap=True)
     t.add_column("setting", justify="right")
     t.add_column("range")
-    t.add_column("from", overflow="fold")
+    t.add_column("from", no_wrap=True)
     t.add_column("cost", justify="right")
-    t.add_column("paid by", overflow="fold")
+    t.add_column("paid by", no_wrap=True)
     for lv in r.levers:
         span = (" ".join(f"{v:g}" for v in lv.steps) if lv.steps is not None
                 else f"{lv.low:g}..{lv.high:g}")
-        t.add_row(lv.id, f"{lv.setting:.3g}", span, lv.source.replace("scenario default",
-                                                                       "scenario"),
+        t.add_row(lv.id, f"{lv.setting:.3g}", span, _source_cell(lv.source),
                   "" if lv.kind == "concession" else f"{lv.expected_cost:.3f}",
-                  ", ".join(lv.paid_by))
+                  "\n".join(lv.paid_by))
     console.print(t)
     console.print(f"Cost of the bundle to the defending side: {r.lever_cost:.3f} = levers "
                   f"{r.lever_cost - r.concession_cost:.3f} + value conceded by the offer versus "
                   f"the status quo {r.concession_cost:+.3f}.")
     for note in r.notes:
         console.print(f"note: {note}", style="dim")
+
+
+def _source_cell(source: str) -> str:
+    """What set a lever, in a word for the lever table: the offer's or model's id is left out
+    (the line under the offer table names it in full), so no id is cut at 80 columns."""
+    if source.endswith("default"):  # "scenario default", "lever concede_nato default"
+        return "scenario"
+    if source.startswith("not pulled"):  # "not pulled (bottom of range)"
+        return "unpulled"
+    if source.startswith("lever "):  # a concession set by --lever
+        return "set"
+    return source.split(" ")[0]  # "offer us-geneva-2022-01", "model compromise", "set"
