@@ -82,6 +82,10 @@ def test_crisis_tables_at_80_columns_cut_no_header() -> None:
     assert "defenders'" in out and "Russia's" in out and "commitment" in out
     for issue in load("ukraine-2022").issues:
         assert_whole(issue.id, out)
+    # offer ids in the reference-point table stay whole (was "us-geneva-2022-0" / "1")
+    refs = out[out.index("P(war) at every reference point"):out.index("counterfactual: where")]
+    for offer in load("ukraine-2022").offers:
+        assert re.search(rf"^│{re.escape(offer.id)} +│", refs, re.MULTILINE), offer.id
     # the lever table: lever and payer ids never split, not even between their parts
     crisis = load("ukraine-2022").crisis
     assert crisis is not None

@@ -192,14 +192,15 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
 
     t = Table(title=f"P(war) at every reference point, same draws and levers (t = share of the "
                     f"way from the defenders' terms to {in_sentence(challenger)}'s demand)",
-              title_justify="left", pad_edge=False)  # seven columns fit 80 without edges
-    t.add_column("reference point", min_width=word_width("counterfactual:"), max_width=36,
-                 overflow="fold")
+              title_justify="left", pad_edge=False, collapse_padding=True)  # fits 80
+    labels = [_short_label(ref.label) for ref in r.references]
+    t.add_column("reference point", max_width=36, overflow="fold",
+                 min_width=max(word_width(x) for x in ["counterfactual:", *labels]))
     for col in ("t", "P(war)", "commitment", f"{challenger} wants war", "defenders want war",
                 "E[V] defenders"):
         header(t, col, justify="right")
-    for ref in r.references:
-        t.add_row(_short_label(ref.label), "" if ref.t is None else f"{ref.t:.2f}",
+    for ref, label in zip(r.references, labels, strict=True):
+        t.add_row(label, "" if ref.t is None else f"{ref.t:.2f}",
                   _p(ref.p_war), _p(ref.p_commitment), _pct(ref.share_challenger_prefers_war),
                   _pct(ref.share_defending_side_prefers_war),
                   f"{ref.expected_value_defenders:.3f}",
