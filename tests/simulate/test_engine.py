@@ -4,6 +4,8 @@ the same seed gives the same output; any split of the runs gives the same runs."
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -11,10 +13,13 @@ import pytest
 
 import detente
 from detente.crisis.analysis import CrisisOutputs
+from detente.crisis.uncertainty import wilson
+from detente.crisis.war_values import MARGIN_TOL
 from detente.sampling import draw
 from detente.scenario.loader import validate
 from detente.simulate import load_catalogue, simulate, simulate_record
 
+DATA = Path(__file__).resolve().parents[1] / "data"
 DISTRIBUTIONS = ("uniform", "triangular", "truncnormal", "beta", "choice")
 
 
@@ -24,27 +29,108 @@ def ukraine() -> Any:
 
 
 def _sure_of_resistance(scenario: Any) -> Any:
-    """The scenario without ``war.defenders_resolve``: the simulation does not read it (every
-    challenge meets war, q = 1; docs/escalation.md section 7)."""
+    """The scenario without ``war.defenders_resolve`` (every challenge meets war, q = 1)."""
     war = scenario.crisis.war.model_copy(update={"defenders_resolve": None})
     return scenario.model_copy(update={"crisis": scenario.crisis.model_copy(
         update={"war": war})})
 
 
-def test_one_turn_without_signals_is_the_crisis_core(ukraine: Any) -> None:
-    # docs section 7: one week, no signals, the challenger ready, the offer and levers of
-    # `detente crisis`: war in run b iff the crisis core's draw b is a war draw (at q = 1)
-    ukraine = _sure_of_resistance(ukraine)
-    n = 1500
-    rec = simulate_record(ukraine, load_catalogue(), seed=3, start=0, stop=n, weeks=1,
+def _one_turn(scenario: Any, n: int, seed: int) -> tuple[Any, dict[str, Any]]:
+    rec = simulate_record(scenario, load_catalogue(), seed=seed, start=0, stop=n, weeks=1,
                           opening="model", mobilisation=1.0, signals=False)
-    core = CrisisOutputs(seed=3)(draw(ukraine, 3, 0, n))
+    return rec, CrisisOutputs(seed=seed)(draw(scenario, seed, 0, n))
+
+
+def test_one_turn_without_signals_is_the_crisis_core_with_doubted_resolve(ukraine: Any
+                                                                          ) -> None:
+    # docs section 7 with q (ukraine-2022 gives war.defenders_resolve): one week, no
+    # signals, the challenger ready, the offer and levers of `detente crisis`. Draw by draw,
+    # the run's decisions are the crisis core's: the defending side refuses (use_force) iff
+    # the core says it prefers war, and the challenger invades iff the core's deterrence
+    # rule (R2 of docs/crisis-model.md) has it challenge; a run that neither refuses nor
+    # invades has no war, exactly where the core's P(war | draw) is 0.
+    assert ukraine.crisis.war.defenders_resolve is not None
+    n = 1500
+    rec, core = _one_turn(ukraine, n, 3)
+    cat = load_catalogue()
+    refused = rec.d_move[:, 0] == cat.names.index("use_force")
+    invaded = rec.c_move[:, 0] == cat.names.index("invade")
+    np.testing.assert_array_equal(refused, core["war_preferred.defenders"] > MARGIN_TOL)
+    challenged = (core["war"] > 0) & ~refused
+    np.testing.assert_array_equal(invaded, challenged)
+    assert invaded.sum() > 50 and np.any(core["war"][invaded] < 1.0)  # q matters here
+    # the run's end: refusals are war; an invasion meets war or capitulation (status 3),
+    # the defending side's type realised with the run's own number
+    np.testing.assert_array_equal(rec.status[refused], 1)
+    assert set(np.unique(rec.status[invaded])) == {1, 3}
+    np.testing.assert_array_equal(rec.status[~(refused | invaded)] == 1, False)
+    # in expectation the run's war is the core's P(war | draw) and its capitulation the
+    # core's P(capitulation | draw): the core's means lie within the 99.9% Wilson
+    # interval (z = 3.29) of the simulated shares over the n runs, which is what realised
+    # Bernoulli(q) draws must give
+    for status, key in ((1, "war"), (3, "capitulation")):
+        lo, hi = wilson(float((rec.status == status).mean()), n, z=3.29)
+        assert lo <= float(core[key].mean()) <= hi, (key, lo, hi, core[key].mean())
+
+
+def test_one_turn_matches_the_resolve_toys_closed_form() -> None:
+    # tests/data/resolve-toy.yaml (its summary): at q = 0.4 the challenger challenges in
+    # every draw, so the core's P(war) is 0.4 and P(capitulation) 0.6; the run's decisions
+    # are all "invade" and the realised shares lie in the 99.9% Wilson interval
+    toy = detente.load(str(DATA / "resolve-toy.yaml"))
+    n = 2000
+    rec, core = _one_turn(toy, n, 5)
+    np.testing.assert_allclose(core["war"], 0.4)
+    np.testing.assert_array_equal(rec.c_move[:, 0], load_catalogue().names.index("invade"))
+    for status, expected in ((1, 0.4), (3, 0.6)):
+        lo, hi = wilson(float((rec.status == status).mean()), n, z=3.29)
+        assert lo <= expected <= hi
+    result = simulate(toy, weeks=1, runs=n, seed=5, opening="model", mobilisation=1.0,
+                      signals=False)
+    assert result.p_capitulation_by_week == [float((rec.status == 3).mean())]
+    assert result.p_war_by_week[0] + result.p_capitulation_by_week[0] == pytest.approx(1.0)
+    assert "capitulation" in result.headline
+    assert type(result).from_json(result.to_json()) == result
+
+
+def test_one_turn_without_signals_is_the_crisis_core_at_full_resolve(ukraine: Any) -> None:
+    # docs section 7 without q: war in run b iff the crisis core's draw b is a war draw
+    sure = _sure_of_resistance(ukraine)
+    n = 1500
+    rec, core = _one_turn(sure, n, 3)
     war = rec.status == 1
-    assert war.sum() > 0
+    assert war.sum() > 0 and not np.any(rec.status == 3)
     np.testing.assert_array_equal(war, core["war"].astype(bool))
-    result = simulate(ukraine, weeks=1, runs=n, seed=3, opening="model", mobilisation=1.0,
+    result = simulate(sure, weeks=1, runs=n, seed=3, opening="model", mobilisation=1.0,
                       signals=False)
     assert result.p_war_by_week[0] == pytest.approx(float(core["war"].mean()))
+    assert result.p_capitulation_by_week is None
+    assert "capitulat" not in result.to_json()
+
+
+def test_without_q_the_runs_are_those_before_doubted_resolve(ukraine: Any) -> None:
+    # a scenario without war.defenders_resolve draws no number for the defending side's
+    # type and keeps its runs byte for byte: the SHA-256 of the runs' integer record
+    # (status, end week, both sides' moves) for ukraine-2022 with q removed, seed 5, 300
+    # runs, 8 weeks, 32 types, as computed by commit 27be0d0 (before the simulation read q)
+    rec = simulate_record(_sure_of_resistance(ukraine), load_catalogue(), seed=5, start=0,
+                          stop=300, weeks=8, types=32)
+    h = hashlib.sha256()
+    for f in ("status", "week", "c_move", "d_move"):
+        h.update(np.ascontiguousarray(getattr(rec, f), dtype=np.int64).tobytes())
+    assert h.hexdigest() == (
+        "ed2941fb1822a18620ec96961602900ca21ee08d1eec41e0cbdc9de2b8b63bac")
+    # and q = 1 is the same game as no q: the deterrence rule reduces to the war margin
+    from detente.scenario.values import Quantity
+
+    sure = Quantity.model_validate({"value": 1.0, "judgment": "certain resistance"})
+    war = ukraine.crisis.war.model_copy(update={"defenders_resolve": sure})
+    certain = ukraine.model_copy(update={"crisis": ukraine.crisis.model_copy(
+        update={"war": war})})
+    one = simulate_record(certain, load_catalogue(), seed=5, start=0, stop=300, weeks=8,
+                          types=32)
+    for f in ("status", "week", "c_move", "d_move", "belief", "shift"):
+        np.testing.assert_array_equal(getattr(one, f), getattr(rec, f), err_msg=f)
 
 
 def _points(data: Any) -> Any:
@@ -103,8 +189,12 @@ def test_any_split_of_the_runs_gives_the_same_runs(ukraine: Any) -> None:
 def test_result_is_consistent(ukraine: Any) -> None:
     r = simulate(ukraine, weeks=8, runs=500, seed=1, types=32)
     assert np.all(np.diff(r.p_war_by_week) >= 0)
-    assert r.p_war_by_week[-1] + r.p_settled_by_week[-1] + r.ongoing == pytest.approx(1.0)
-    assert sum(r.war_in_week) + sum(r.settled_in_week) == round(500 * (1 - r.ongoing))
+    assert r.p_capitulation_by_week is not None and r.capitulated_in_week is not None
+    assert np.all(np.diff(r.p_capitulation_by_week) >= 0)
+    assert (r.p_war_by_week[-1] + r.p_capitulation_by_week[-1] + r.p_settled_by_week[-1]
+            + r.ongoing) == pytest.approx(1.0)
+    assert (sum(r.war_in_week) + sum(r.capitulated_in_week) + sum(r.settled_in_week)
+            == round(500 * (1 - r.ongoing)))
     assert sum(p.share for p in r.paths) <= 1.0 + 1e-12
     again = type(r).from_json(r.to_json())
     assert again == r

@@ -126,12 +126,14 @@ def simulate_tables(r: SimulationResult, console: Console) -> None:
         console.print(f"Simulated onward from {r.start_date}.")
     t = Table(title="Week by week (escalation: minus the Goldstein weights of the week's "
                     "moves; belief: P(challenger resolved))", title_justify="left")
-    for col in ("week", "P(war) by", "90% interval", "settled by", "wars", "settlements",
-                "escalation", "belief"):
+    cap = r.p_capitulation_by_week
+    for col in ("week", "P(war) by", "90% interval", *(["capitulated by"] if cap else []),
+                "settled by", "wars", "settlements", "escalation", "belief"):
         t.add_column(col.replace(" ", "\n"), justify="right")
     for w in range(r.weeks):
         lo, hi = r.p_war_interval[w]
         t.add_row(str(w + 1), f"{r.p_war_by_week[w]:.3f}", f"{lo:.3f}–{hi:.3f}",
+                  *([f"{cap[w]:.3f}"] if cap else []),
                   f"{r.p_settled_by_week[w]:.3f}", f"{r.war_in_week[w]:,}",
                   f"{r.settled_in_week[w]:,}", _num(r.escalation_by_week[w], "+.1f"),
                   _num(r.belief_by_week[w], ".2f"))

@@ -36,7 +36,7 @@ from detente.crisis.inputs import CrisisInputs, snap
 from detente.crisis.levers import Applied, apply_levers, lever_levels
 
 __all__ = ["MARGIN_TOL", "BundleSummary", "Evaluation", "bundle_arrays", "bundle_chunks",
-           "challenge", "check_offers", "commitment_margin", "evaluate_bundles", "p_war_batch",
+           "challenge", "challenge_margin", "check_offers", "commitment_margin", "evaluate_bundles", "p_war_batch",
            "values_of_offers", "values_of_war", "war_decisions"]
 
 MARGIN_TOL = 1e-12  # margins at or below this are peace: an indifferent party settles
@@ -163,15 +163,31 @@ def challenge(inputs: CrisisInputs, resolve: FloatArray, value_offer: FloatArray
     """Whether the challenger refuses the offer and uses force, ``(n_bundles, B)``: the
     deterrence game of :func:`detente.crisis.deterrence.deterrence` with ``win = V_C(X_c)``,
     ``status_quo = V_C(x)`` (the offer), ``war = W_C`` and belief ``q = resolve`` (module
-    docstring), an indifferent challenger settling. Where conceding ``X_c`` is worth no more to
-    it than war (``V_C(X_c) <= W_C``: it cannot lose by war), the game's ``win > war`` does not
-    hold and the expected value ``(1 - q) V_C(X_c) + q W_C`` decides directly."""
+    docstring), an indifferent challenger settling: :func:`challenge_margin` above
+    :data:`MARGIN_TOL`."""
     win = np.broadcast_to(inputs.value_cw[None, :, 0], value_war.shape)
-    ok = win > value_war
-    game = deterrence(resolve, win=np.where(ok, win, value_war + 1.0), status_quo=value_offer,
-                      war=value_war, ties="settle")
-    direct = (1.0 - resolve) * win + resolve * value_war - value_offer > MARGIN_TOL
-    return np.asarray(np.where(ok, game.challenges, direct))
+    return np.asarray(challenge_margin(win, resolve, value_offer, value_war) > MARGIN_TOL)
+
+
+def challenge_margin(win: FloatArray, resolve: FloatArray, value_offer: FloatArray,
+                     value_war: FloatArray) -> FloatArray:
+    """The challenger's gain from challenging over accepting the offer, ``EU(challenge) -
+    V_C(x) = (1 - q) V_C(X_c) + q W_C - V_C(x)`` (Morrow 1994, ch. 8; step 3 of
+    :func:`detente.crisis.deterrence.deterrence`, whose ``expected_utility_challenge`` it is),
+    with ``win = V_C(X_c)``, ``resolve = q``, ``value_offer = V_C(x)`` (what accepting is worth
+    to it, audience costs included) and ``value_war = W_C``; inputs broadcast. The challenger
+    challenges iff it is above :data:`MARGIN_TOL` (an indifferent challenger settles, the
+    deterrence game's ``ties="settle"``); at ``q = 1`` it is the war margin ``W_C - V_C(x)``.
+    Where conceding ``X_c`` is worth no more to the challenger than war (``V_C(X_c) <= W_C``:
+    it cannot lose by war) the game's ``win > war`` does not hold and the expected value is
+    taken directly."""
+    win, q, offer, war = np.broadcast_arrays(
+        *(np.asarray(v, dtype=np.float64) for v in (win, resolve, value_offer, value_war)))
+    ok = win > war
+    game = deterrence(q, win=np.where(ok, win, war + 1.0), status_quo=offer, war=war,
+                      ties="settle")
+    direct = (1.0 - q) * win + q * war
+    return np.asarray(np.where(ok, game.expected_utility_challenge, direct) - offer)
 
 
 def _shared(levels: FloatArray) -> FloatArray:

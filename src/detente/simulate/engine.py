@@ -35,9 +35,10 @@ from detente.simulate.state import (
     offer_values,
 )
 
-__all__ = ["NONE", "Game", "Setup", "StageInputs", "prepare", "turn_key"]
+__all__ = ["CAPITULATION", "NONE", "Game", "Setup", "StageInputs", "prepare", "turn_key"]
 
 NONE = -1  # no move recorded (the run had ended)
+CAPITULATION = 3  # status of a run whose defenders gave way to an invasion
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
 
@@ -243,6 +244,22 @@ class Game:
         self.state.status[rows] = status
         self.state.week[rows] = week
 
+    def invaded(self, rows: IntArray, q: FloatArray | None, week: int) -> None:
+        """End the runs ``rows``, whose challenger invades in ``week``. Without ``q`` (the
+        scenario gives no ``war.defenders_resolve``) every invasion meets war. With it the
+        defending side resists, and the run ends in war, with probability ``q`` (the run's
+        belief after its lever settings); otherwise it gives way and the run ends in
+        capitulation (``docs/escalation.md``, section 7). The defending side's type is
+        realised with the run's own uniform number reserved for it (the last column of
+        :attr:`Setup.uniform`, used by nothing else), so each run stays binary and
+        reproducible, and a scenario without ``q`` draws nothing new."""
+        if q is None:
+            self.end(rows, 1, week)
+            return
+        resists = self.setup.uniform[rows, -1] < q
+        self.end(rows[resists], 1, week)
+        self.end(rows[~resists], CAPITULATION, week)
+
     # ----------------------------------------------------------------------- a week
 
     def week(self, t: int, record: Record) -> None:
@@ -261,7 +278,8 @@ class Game:
         d_mv = np.full(rows.size, NONE)
         c_mv[invade] = self.index("invade")
         d_mv[refuse] = self.index("use_force")
-        self.end(rows[invade | refuse], 1, t)
+        self.end(rows[refuse], 1, t)
+        self.invaded(rows[invade], None if core.q is None else core.q[invade], t)
 
         live = ~(invade | refuse)
         r = rows[live]
@@ -305,7 +323,7 @@ class Game:
         d_mv[attack] = NONE
         self.apply(r[conceded], "offer")
         self.end(r[settled], 2, t)
-        self.end(r[attack], 1, t)
+        self.invaded(r[attack], None if core.q is None else core.q[live][attack], t)
 
         type_resolved = (margin > TOL) & ~fight
         post = beliefs.update(weights, type_resolved, sigma_h, eq.sigma_l, signal)
@@ -340,6 +358,9 @@ class Game:
         proj = beliefs.project(weights, np.where(fight, 0.0, margin), gain)
         v_now = np.asarray(core.v_d)[live]
         w_now = np.asarray(core.w_d)[live]
+        if core.q is not None:  # an attack meets resistance with probability q
+            q = core.q[live]
+            w_now = q * w_now + (1.0 - q) * np.asarray(core.v_cap)[live]
         v_next = self.defender_value(r, x_next)
         can = np.any(np.abs(snap(self.setup.runs, x_next) - snap(self.setup.runs, st.offer[r]))
                      > 1e-12, axis=1)
@@ -397,7 +418,7 @@ class Game:
         statement if none beats standing still."""
         st, cat = self.state, self.setup.catalogue
         v_d = self.defender_value(r, st.offer[r])
-        best_value = self._expected(r, weights, st.settings[r], st.audience_d[r], v_d)
+        best_value, _ = self._outlook(r, weights, st.settings[r], st.audience_d[r], v_d)
         best = np.full(r.size, self.index("statement"))
         for name in cat.defender_levers:
             effect = cat.move(name).effect
@@ -410,8 +431,7 @@ class Game:
                                 s[:, j] + effect.lever_step * (lever.high - lever.low))
             moved = np.abs(s[:, j] - st.settings[r, j]) > 1e-12
             a_d = st.audience_d[r] + effect.audience_cost
-            value = self._expected(r, weights, s, a_d, v_d)
-            p_war = self._p_war(r, weights, s, a_d)
+            value, p_war = self._outlook(r, weights, s, a_d, v_d)
             value = value - self.step_cost(r, s, a_d, p_war)
             better = moved & (value > best_value + 1e-12)
             best = np.where(better, self.index(name), best)
@@ -447,18 +467,24 @@ class Game:
                 out += (after - before) * lever.cost[r] * share
         return out
 
-    def _p_war(self, r: IntArray, weights: FloatArray, settings: FloatArray,
-               audience_d: FloatArray) -> FloatArray:
+    def _outlook(self, r: IntArray, weights: FloatArray, settings: FloatArray,
+                 audience_d: FloatArray, v_d: FloatArray) -> tuple[FloatArray, FloatArray]:
+        """(L1) before the lever's cost, and P(war), under the belief at ``settings``: with
+        ``p`` the belief's share of types that would attack, ``p W_D + (1 - p) V_D(x)`` and
+        ``p``; with ``q`` (the run's belief after ``settings`` that the defending side
+        resists) an attack ends in war with probability ``q`` and in capitulation,
+        ``V_D(X_c)``, otherwise (the crisis core's expected value, ``docs/crisis-model.md``,
+        "Resolve"): ``p [q W_D + (1 - q) V_D(X_c)] + (1 - p) V_D(x)`` and ``p q``."""
         types = self.type_core(r, settings=settings, audience_d=audience_d)
-        war = (types.m_c > TOL) | (types.kappa > 1e-9)
-        return np.asarray((weights * war).sum(axis=1))
-
-    def _expected(self, r: IntArray, weights: FloatArray, settings: FloatArray,
-                  audience_d: FloatArray, v_d: FloatArray) -> FloatArray:
-        """(L1) before the lever's cost: ``sum_n w_n [war_n W_D + (1 - war_n) V_D(x)]``."""
-        p_war = self._p_war(r, weights, settings, audience_d)
-        w_d = np.asarray(self.core(r, settings=settings, audience_d=audience_d).w_d)
-        return np.asarray(p_war * w_d + (1.0 - p_war) * v_d)
+        attack = (types.m_c > TOL) | (types.kappa > 1e-9)
+        p = np.asarray((weights * attack).sum(axis=1))
+        core = self.core(r, settings=settings, audience_d=audience_d)
+        w_d = np.asarray(core.w_d)
+        if core.q is None:
+            return np.asarray(p * w_d + (1.0 - p) * v_d), p
+        q = core.q
+        attacked = q * w_d + (1.0 - q) * np.asarray(core.v_cap)
+        return np.asarray(p * attacked + (1.0 - p) * v_d), np.asarray(p * q)
 
 
 def _on_lever(low: float, high: float, steps: FloatArray | None, values: FloatArray

@@ -23,8 +23,8 @@ from detente.simulate.engine import Game, Record, prepare
 
 __all__ = ["OUTCOMES", "SimulateOutputs"]
 
-#: Codes of ``simulate.status``.
-OUTCOMES: dict[int, str] = {0: "ongoing", 1: "war", 2: "settled"}
+#: Codes of ``simulate.status`` (3 only for a scenario that gives ``war.defenders_resolve``).
+OUTCOMES: dict[int, str] = {0: "ongoing", 1: "war", 2: "settled", 3: "capitulation"}
 
 
 @dataclass(frozen=True)
@@ -46,7 +46,9 @@ class SimulateOutputs:
         return ["simulate.status", "simulate.week", "simulate.escalation", "simulate.belief"]
 
     def categories(self, scenario: Scenario) -> dict[str, dict[int, str]]:
-        return {"simulate.status": dict(OUTCOMES)}
+        crisis = scenario.crisis
+        resolve = crisis is not None and crisis.war.defenders_resolve is not None
+        return {"simulate.status": {k: v for k, v in OUTCOMES.items() if resolve or k < 3}}
 
     def __call__(self, draws: Draws) -> dict[str, FloatArray]:
         index = np.asarray(draws.index)

@@ -88,7 +88,7 @@ def replay(game: Game, events: list[HistoryEvent]) -> list[ReplayStep]:
         steps.append(ReplayStep(
             date=event.date.isoformat(), actor=event.actor, move=event.move,
             belief=float(beliefs.resolved_share(st.weights[rows], resolved).mean()),
-            p_war_now=float(core.war_now.mean())))
+            p_war_now=float(core.p_war_now.mean())))
     return steps
 
 

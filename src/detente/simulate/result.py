@@ -2,7 +2,8 @@
 
 :func:`summarise` turns the per-run record of a simulation (each side's move per week, the
 escalation score, the belief) into the reported numbers (``docs/escalation.md``, section 9):
-P(war by week t) with Wilson intervals, the weeks in which runs end, the most common paths,
+P(war by week t) with Wilson intervals (and P(capitulation by week t) when the scenario
+gives the defenders' resolve), the weeks in which runs end, the most common paths,
 the escalation score and the belief per week, and which moves moved the belief most.
 """
 
@@ -85,9 +86,14 @@ class SimulationResult(_Model):
     signals_moved: list[SignalEffect]
     history: list[ReplayStep] = []
     headline: str = ""
+    p_capitulation_by_week: list[float] | None = None
+    capitulated_in_week: list[int] | None = None
 
     def to_json(self, indent: int | None = 2) -> str:
-        return json.dumps(self.model_dump(mode="json"), indent=indent, allow_nan=False)
+        data = self.model_dump(mode="json")
+        if self.p_capitulation_by_week is None:  # no q: the JSON of a simulation without it
+            del data["p_capitulation_by_week"], data["capitulated_in_week"]
+        return json.dumps(data, indent=indent, allow_nan=False)
 
     @classmethod
     def from_json(cls, text: str) -> SimulationResult:
@@ -108,6 +114,9 @@ class SimulationResult(_Model):
                      ("week", week, "settled_in", float(self.settled_in_week[t])),
                      ("week", week, "escalation", self.escalation_by_week[t]),
                      ("week", week, "belief", self.belief_by_week[t])]
+            if self.p_capitulation_by_week is not None and self.capitulated_in_week:
+                rows += [("week", week, "p_capitulation_by", self.p_capitulation_by_week[t]),
+                         ("week", week, "capitulated_in", float(self.capitulated_in_week[t]))]
         rows.append(("end", "censored", "share", self.ongoing))
         for p in self.paths:
             rows.append(("path", " > ".join(p.path), "share", p.share))
@@ -127,13 +136,23 @@ def _mean(values: FloatArray) -> float | None:
 
 def summarise(catalogue: Catalogue, status: IntArray, week: IntArray, c_move: IntArray,
               d_move: IntArray, escalation: FloatArray, belief: FloatArray,
-              shift: FloatArray, *, top: int = 10) -> dict[str, Any]:
+              shift: FloatArray, *, top: int = 10, capitulation: bool = False
+              ) -> dict[str, Any]:
     """The reported numbers from the per-run record (``(R,)`` status and end week, ``(R, T)``
-    moves, escalation, belief and belief shift)."""
+    moves, escalation, belief and belief shift); with ``capitulation`` (the scenario gives
+    ``war.defenders_resolve``) also P(capitulation by week t) and the capitulations per
+    week (status 3)."""
     runs, weeks = c_move.shape
     war, settled = status == 1, status == 2
     p_war = [float((war & (week <= t)).mean()) for t in range(1, weeks + 1)]
-    return {
+    extra: dict[str, Any] = {}
+    if capitulation:
+        gave_way = status == 3
+        extra = {"p_capitulation_by_week": [float((gave_way & (week <= t)).mean())
+                                            for t in range(1, weeks + 1)],
+                 "capitulated_in_week": [int((gave_way & (week == t)).sum())
+                                         for t in range(1, weeks + 1)]}
+    return extra | {
         "p_war_by_week": p_war,
         "p_war_interval": [wilson(p, runs) for p in p_war],
         "p_settled_by_week": [float((settled & (week <= t)).mean())
@@ -166,7 +185,7 @@ def _paths(catalogue: Catalogue, status: IntArray, c_move: IntArray, d_move: Int
                 continue
             steps.append(names[c - 1] if d == 0 else f"{names[c - 1] if c else '-'}/"
                          f"{names[d - 1]}")
-        outcome = {0: "ongoing", 1: "war", 2: "settled"}[int(uniq[i, 0])]
+        outcome = {0: "ongoing", 1: "war", 2: "settled", 3: "capitulation"}[int(uniq[i, 0])]
         out.append(PathShare(path=steps, outcome=outcome, runs=int(counts[i]),
                              share=float(counts[i] / runs)))
     return out

@@ -26,7 +26,8 @@ __all__ = ["RunRecord", "simulate", "simulate_record"]
 
 @dataclass(frozen=True)
 class RunRecord:
-    """Per run: ``status`` (0 ongoing, 1 war, 2 settled), the ``week`` it ended, and per
+    """Per run: ``status`` (0 ongoing, 1 war, 2 settled, 3 capitulation: the defending
+    side gave way to an invasion), the ``week`` it ended, and per
     week each side's move, the escalation score, the belief and the belief's shift."""
 
     status: np.ndarray
@@ -121,8 +122,9 @@ def simulate(scenario: Scenario, *, weeks: int = 12, runs: int = 10_000, seed: i
     rec = RunRecord.join([p[0] for p in played_parts])
     steps = _weighted_steps([p[1] for p in played_parts], [p[0].status.size
                                                            for p in played_parts])
+    resolve = scenario.crisis is not None and scenario.crisis.war.defenders_resolve is not None
     summary = summarise(cat, rec.status, rec.week, rec.c_move, rec.d_move, rec.escalation,
-                        rec.belief, rec.shift)
+                        rec.belief, rec.shift, capitulation=resolve)
     result = SimulationResult(
         scenario=scenario.id, title=scenario.title, seed=seed, runs=runs, weeks=weeks,
         types=types, opening=opening, mobilisation=mobilisation, signals=signals,
@@ -154,6 +156,9 @@ def headline(r: SimulationResult) -> str:
     text = (f"Over {r.weeks} week{'s' if r.weeks != 1 else ''}{start}, P(war) reaches "
             f"{r.p_war_by_week[-1]:.2f} (90% interval {lo:.2f}–{hi:.2f}); {settled:.0%} of "
             f"runs settle and {r.ongoing:.0%} are still in crisis.")
+    if r.p_capitulation_by_week:
+        text = text[:-1] + (f"; in {r.p_capitulation_by_week[-1]:.0%} the challenger "
+                            "invades and the defending side gives way.")
     if r.paths:
         p = r.paths[0]
         text += (f" Most common path ({p.share:.0%}, {p.outcome}): "

@@ -27,6 +27,7 @@ from detente.crisis.inputs import CrisisInputs, values_at
 from detente.crisis.levers import LeverArrays, apply_levers, lever_levels
 from detente.crisis.war_values import (
     MARGIN_TOL,
+    challenge_margin,
     commitment_margin,
     values_of_offers,
     values_of_war,
@@ -77,6 +78,11 @@ class Core:
     Shapes are ``(n,)`` for runs and ``(n, N)`` for types. ``m_c`` includes the
     challenger's audience cost; ``kappa`` is the commitment margin (positive: preventive war).
     ``w_d``/``v_d`` are the defending side's war value and value of the offer (runs only).
+    ``q`` is the challenger's belief that the defending side will resist a challenge, after
+    the levers (:func:`detente.crisis.levers.shown_resolve`), or None when the scenario does
+    not give ``war.defenders_resolve``; with it ``m_c`` is the challenger's gain from
+    challenging in the deterrence game (:func:`detente.crisis.war_values.challenge_margin`)
+    and ``v_cap`` the defending side's value of capitulating, ``V_D(X_c)`` (runs only).
     """
 
     m_c: FloatArray
@@ -84,6 +90,8 @@ class Core:
     m_d: FloatArray | None = None
     w_d: FloatArray | None = None
     v_d: FloatArray | None = None
+    q: FloatArray | None = None
+    v_cap: FloatArray | None = None
 
     @property
     def war_now(self) -> npt.NDArray[np.bool_]:
@@ -93,6 +101,17 @@ class Core:
         if self.m_d is not None:
             out = out | (self.m_d > TOL)
         return np.asarray(out)
+
+    @property
+    def p_war_now(self) -> npt.NDArray[np.bool_] | FloatArray:
+        """P(war) now with the challenger ready: :attr:`war_now` without ``q``; with it, as
+        in the crisis core (``docs/crisis-model.md``, "Resolve"), 1 where the defending side
+        prefers war, ``q`` where the challenger challenges, else 0."""
+        if self.q is None:
+            return self.war_now
+        ch = (self.m_c > TOL) | (self.kappa > 1e-9)
+        refused = np.zeros_like(ch) if self.m_d is None else self.m_d > TOL
+        return np.asarray(np.where(refused, 1.0, ch * self.q))
 
 
 def _take(lever: LeverArrays, rows: npt.NDArray[np.intp]) -> LeverArrays:
@@ -145,20 +164,28 @@ def evaluate_runs(inputs: CrisisInputs, rows: npt.NDArray[np.intp], settings: Fl
     group = np.ravel(group)
     war = np.empty((n, len(inputs.party_ids)))
     kappa = np.empty(n)
+    q = None if inputs.resolve is None else np.empty(n)
     for g in range(uniq.shape[0]):
         members = np.flatnonzero(group == g)
         sub = take_rows(inputs, rows[members])
         applied = apply_levers(sub.levers, uniq[g:g + 1, :-2], sub.p_win, sub.p_future,
-                               sub.cost[:, 0], added_audience_cost=uniq[g:g + 1, -2:-1],
+                               sub.cost[:, 0], sub.resolve,
+                               added_audience_cost=uniq[g:g + 1, -2:-1],
                                coalition_held=uniq[g:g + 1, -1:] > 0.5)
         war[members] = values_of_war(sub, applied)[0]
         kappa[members] = commitment_margin(sub, applied)[0]
+        if q is not None and applied.resolve is not None:
+            q[members] = applied.resolve[0]
     values = values_at(inputs.position[rows], inputs.weight[rows], offers)
     dw = inputs.defender_weight[rows]
     w_d = (war[:, 1:] * dw).sum(-1)
     v_d = (values[:, 1:] * dw).sum(-1)
-    return Core(m_c=war[:, 0] - values[:, 0] + audience_c, kappa=kappa, m_d=w_d - v_d,
-                w_d=w_d, v_d=v_d)
+    if q is None:
+        return Core(m_c=war[:, 0] - values[:, 0] + audience_c, kappa=kappa, m_d=w_d - v_d,
+                    w_d=w_d, v_d=v_d)
+    m_c = challenge_margin(inputs.value_cw[rows, 0], q, values[:, 0] - audience_c, war[:, 0])
+    v_cap = (inputs.value_cw[rows, 1:] * dw).sum(-1)
+    return Core(m_c=m_c, kappa=kappa, m_d=w_d - v_d, w_d=w_d, v_d=v_d, q=q, v_cap=v_cap)
 
 
 def evaluate_types(types: CrisisInputs, settings: FloatArray, offers: FloatArray,
@@ -181,14 +208,19 @@ def evaluate_types(types: CrisisInputs, settings: FloatArray, offers: FloatArray
     levels = (lever_levels(types.levers, u_set) if types.levers
               else np.zeros((uniq.shape[0], 0)))
     applied = apply_levers(types.levers, levels, types.p_win, types.p_future,
-                           types.cost[:, 0], added_audience_cost=uniq[:, -2:-1],
+                           types.cost[:, 0], types.resolve, added_audience_cost=uniq[:, -2:-1],
                            coalition_held=uniq[:, -1:] > 0.5)
     w_c = values_of_war(types, applied)[..., 0]
     kappa = commitment_margin(types, applied)
     u_offer, o_group = np.unique(offers, axis=0, return_inverse=True)
     v_c = values_of_offers(types, u_offer)[..., 0]
-    m_c = w_c[group] - v_c[np.ravel(o_group)] + audience_c[:, None]
-    return Core(m_c=np.asarray(m_c), kappa=np.asarray(kappa[group]))
+    if applied.resolve is None:
+        m_c = w_c[group] - v_c[np.ravel(o_group)] + audience_c[:, None]
+        return Core(m_c=np.asarray(m_c), kappa=np.asarray(kappa[group]))
+    q = applied.resolve[group]
+    m_c = challenge_margin(types.value_cw[None, :, 0], q,
+                           v_c[np.ravel(o_group)] - audience_c[:, None], w_c[group])
+    return Core(m_c=m_c, kappa=np.asarray(kappa[group]), q=q)
 
 
 def offer_values(inputs: CrisisInputs, offers: FloatArray, rows: npt.NDArray[np.intp]
