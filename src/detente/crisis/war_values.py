@@ -36,8 +36,9 @@ from detente.crisis.inputs import CrisisInputs, snap
 from detente.crisis.levers import Applied, apply_levers, lever_levels
 
 __all__ = ["MARGIN_TOL", "BundleSummary", "Evaluation", "bundle_arrays", "bundle_chunks",
-           "challenge", "challenge_margin", "check_offers", "commitment_margin", "evaluate_bundles", "p_war_batch",
-           "values_of_offers", "values_of_war", "war_decisions"]
+           "challenge", "challenge_margin", "check_offers", "commitment_margin",
+           "evaluate_bundles", "p_war_batch", "values_of_offers", "values_of_war",
+           "war_decisions"]
 
 MARGIN_TOL = 1e-12  # margins at or below this are peace: an indifferent party settles
 _CHUNK = 4_000_000  # elements (bundles x draws x parties x issues) evaluated at once
