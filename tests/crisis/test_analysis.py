@@ -525,3 +525,13 @@ def test_an_offer_beyond_the_defenders_own_limits_is_named_as_such() -> None:
     assert sum(m.p for m in r.mechanisms) == pytest.approx(r.p_war)
     within = detente.crisis_analysis(UKRAINE, draws=500, seed=0)
     assert {m.mechanism: m.p for m in within.mechanisms}["outside_own_limits"] == 0.0
+
+
+def test_a_rare_rising_power_is_counted_not_rounded_to_zero(ukraine_result: CrisisResult
+                                                             ) -> None:
+    """ukraine-2022 at seed 0 has 2 of 10,000 draws where Russia's future chance exceeds
+    today's; the note gave "in 0% of draws", which reads as none."""
+    notes = ukraine_result.notes
+    rising = [n for n in notes if "future chance exceeds today's" in n]
+    assert rising and not any(" 0% of draws" in n for n in rising)
+    assert rising[0].startswith("in 2 of 10,000 draws")

@@ -369,7 +369,9 @@ def _notes(scenario: Scenario, inputs: CrisisInputs, proposed: FloatArray,
     if not scenario.crisis or scenario.crisis.power_shift is None:
         notes.append("no power_shift in the scenario: the commitment problem is not modelled.")
     if rising > 0:
-        notes.append(f"in {rising:.0%} of draws the challenger's future chance exceeds today's; "
+        share = (f"{rising:.0%} of draws" if rising >= 0.01  # a count where 0% would mislead
+                 else f"{round(rising * draws):,} of {draws:,} draws")
+        notes.append(f"in {share} the challenger's future chance exceeds today's; "
                      "no preventive motive is counted there.")
     if draws < 1000:
         notes.append(f"only {draws} draws: treat shares as rough.")
