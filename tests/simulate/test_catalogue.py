@@ -80,3 +80,18 @@ def test_cli_runs_and_writes_json(tmp_path: Path) -> None:
     table = CliRunner().invoke(app, ["simulate", "--runs", "100", "--weeks", "2", "--types",
                                      "16"])
     assert table.exit_code == 0 and "Week by week" in table.output
+    assert "gave" in table.output  # ukraine-2022 gives war.defenders_resolve: capitulation
+
+
+def test_cli_reports_no_capitulation_without_resolve(tmp_path: Path) -> None:
+    # docs/escalation.md section 9: a scenario without war.defenders_resolve has no
+    # capitulation column and no capitulation fields in its JSON
+    toy = Path(__file__).resolve().parents[1] / "data" / "coercion-toy.yaml"
+    out = tmp_path / "sim.json"
+    res = CliRunner().invoke(app, ["simulate", str(toy), "--runs", "50", "--weeks", "2",
+                                   "--types", "8", "--format", "json", "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert "capitulat" not in out.read_text(encoding="utf-8")
+    table = CliRunner().invoke(app, ["simulate", str(toy), "--runs", "50", "--weeks", "2",
+                                     "--types", "8"])
+    assert table.exit_code == 0 and "gave" not in table.output

@@ -127,7 +127,7 @@ def simulate_tables(r: SimulationResult, console: Console) -> None:
     t = Table(title="Week by week (escalation: minus the Goldstein weights of the week's "
                     "moves; belief: P(challenger resolved))", title_justify="left")
     cap = r.p_capitulation_by_week
-    for col in ("week", "P(war) by", "90% interval", *(["capitulated by"] if cap else []),
+    for col in ("week", "P(war) by", "90% interval", *(["gave way by"] if cap else []),
                 "settled by", "wars", "settlements", "escalation", "belief"):
         t.add_column(col.replace(" ", "\n"), justify="right")
     for w in range(r.weeks):

@@ -31,17 +31,21 @@ class ExtraFigure(BaseModel):
 
 
 def simulation_figure(result: SimulationResult) -> ExtraFigure:
-    """P(war by week t) with its interval, and P(settled by week t)."""
+    """P(war by week t) with its interval, P(capitulation by week t) when the scenario gives
+    the defenders' resolve, and P(settled by week t)."""
     weeks = list(range(1, len(result.p_war_by_week) + 1))
     war = {"label": "P(war by week t)", "x": weeks, "y": result.p_war_by_week,
            "low": [lo for lo, _ in result.p_war_interval],
            "high": [hi for _, hi in result.p_war_interval]}
     settled = {"label": "P(settled by week t)", "x": weeks, "y": result.p_settled_by_week}
+    gave_way = ([] if result.p_capitulation_by_week is None else
+                [{"label": "P(capitulation by week t)", "x": weeks,
+                  "y": result.p_capitulation_by_week}])
     caption = (f"{result.headline} ({result.runs:,} simulated crises of {result.weeks} weeks, "
                f"seed {result.seed}; the band is the 90% interval.) See docs/escalation.md.")
     return ExtraFigure(key="escalation", title="Escalation over time: P(war by week)",
                        caption=caption.strip(), x_label="week", y_label="probability",
-                       series=[war, settled])
+                       series=[war, *gave_way, settled])
 
 
 def reliability_figure(backtest: IcbBacktest, era: str = "test",
