@@ -172,3 +172,15 @@ def test_a_large_sweep_says_how_much_it_will_store(tmp_path: Path, draws: int,
     if note:
         estimate = float(note.group(1).replace(",", "")) * 1e6
         assert 0.7 < estimate / db.stat().st_size < 1.4  # against the file actually written
+
+
+def test_simulate_week_table_at_80_columns_cuts_nothing() -> None:
+    """Was: "interv…", "settle…", "escal…" headers and "0.000–…" intervals, once the
+    "gave way by" column for doubted resolve made the week table nine columns wide."""
+    code, out, _ = run("simulate", "-n", "200")
+    assert code == 0, out
+    week = out[out.index("Week by week"):out.index("Still in crisis")]
+    lines = table_lines(week)
+    assert lines and not [line for line in lines if "…" in line], week
+    assert not [line for line in lines if line.rstrip()[-1:] not in "│┃┓┩┘┐┤┫"], week
+    assert re.search(r"│\d\.\d{3}–\d\.\d{3} │", week), week

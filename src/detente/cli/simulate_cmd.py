@@ -111,6 +111,8 @@ def _num(x: float | None, fmt: str = "+.2f") -> str:
 
 def simulate_tables(r: SimulationResult, console: Console) -> None:
     """The answer first, then the week-by-week table, the paths and the signals."""
+    from detente.report import header
+
     console.print(Text.assemble((r.title, "bold"), f" ({r.scenario}): {r.runs:,} runs, "
                                 f"{r.weeks} weeks, seed {r.seed}"))
     console.print(r.headline)
@@ -125,11 +127,12 @@ def simulate_tables(r: SimulationResult, console: Console) -> None:
         console.print(t)
         console.print(f"Simulated onward from {r.start_date}.")
     t = Table(title="Week by week (escalation: minus the Goldstein weights of the week's "
-                    "moves; belief: P(challenger resolved))", title_justify="left")
+                    "moves; belief: P(challenger resolved))", title_justify="left",
+              pad_edge=False, collapse_padding=True)  # nine columns fit 80 this way
     cap = r.p_capitulation_by_week
     for col in ("week", "P(war) by", "90% interval", *(["gave way by"] if cap else []),
-                "settled by", "wars", "settlements", "escalation", "belief"):
-        t.add_column(col.replace(" ", "\n"), justify="right")
+                "settled by", "wars in week", "settled in week", "escalation", "belief"):
+        header(t, col, justify="right")
     for w in range(r.weeks):
         lo, hi = r.p_war_interval[w]
         t.add_row(str(w + 1), f"{r.p_war_by_week[w]:.3f}", f"{lo:.3f}–{hi:.3f}",
