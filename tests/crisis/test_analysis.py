@@ -388,7 +388,7 @@ def test_the_answer_leads_with_the_offer_on_the_table(ukraine_result: CrisisResu
     kinds = {ref.kind for ref in r.references}
     assert {"status quo", "offer made", "terms", "optimum", "counterfactual"} <= kinds
     terms = [ref.label for ref in r.references if ref.kind == "terms"]
-    assert terms[:3] == ["Russia's terms", "United States's terms", "Ukraine's terms"]
+    assert terms[:3] == ["Russia's terms", "United States' terms", "Ukraine's terms"]
     # the model's forecast is the offer only when asked for issue by issue, or when the
     # scenario lists no offers
     fed = detente.crisis_analysis(UKRAINE, draws=300, seed=0, offer={

@@ -8,7 +8,7 @@ import pytest
 
 import detente
 from detente.scenario import builtin_names, load
-from detente.scenario.wording import in_sentence
+from detente.scenario.wording import in_sentence, possessive
 
 
 @pytest.mark.parametrize(("name", "expected"), [
@@ -41,3 +41,21 @@ def test_crisis_headline_does_not_capitalise_names_mid_sentence(name: str) -> No
 def test_the_protest_movement_is_lower_case_after_to() -> None:
     headline = detente.crisis_analysis("kazakhstan-2022", draws=200, seed=0).headline
     assert "to the protest movement's demand" in headline
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Russia", "Russia's"),
+    ("United States", "United States'"),     # was "United States's terms"
+    ("Baltic states", "Baltic states'"),
+    ("the protest movement", "the protest movement's"),
+])
+def test_possessive_of_a_name_in_s_takes_the_apostrophe_alone(name: str, expected: str
+                                                              ) -> None:
+    assert possessive(name) == expected
+
+
+def test_no_name_ends_in_s_apostrophe_s_in_the_crisis_answer() -> None:
+    result = detente.crisis_analysis("ukraine-2022", draws=200, seed=0)
+    text = result.to_json()
+    assert "States's" not in text and "states's" not in text
+    assert "United States' terms" in text

@@ -166,7 +166,7 @@ def _capitulation(r: CrisisResult, challenger: str, console: Console) -> None:
 def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     """The answer first, then the tables it rests on."""
     from detente.report import header, id_lines, word_width
-    from detente.scenario.wording import in_sentence
+    from detente.scenario.wording import in_sentence, possessive
 
     names = {a.id: a.name for a in s.actors}
     challenger = names[r.challenger]
@@ -178,7 +178,7 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     t = Table(title="The offer by issue (issue units)", title_justify="left")
     t.add_column("issue", no_wrap=True)
     for col in ("status quo", "defenders' terms", "offer", "applied", "optimal",
-                f"{challenger}'s demand"):
+                f"{possessive(challenger)} demand"):
         header(t, col, justify="right")
     for o in r.offer:
         t.add_row(id_lines(o.issue + ("" if o.divisible else "*"), 13),
@@ -190,8 +190,9 @@ def crisis_tables(r: CrisisResult, s: Scenario, console: Console) -> None:
     console.print(f"* indivisible: applied as the nearest package. Offer from: "
                   f"{', '.join(sources)}.", style="dim")
 
+    demand = f"{possessive(in_sentence(challenger))} demand"
     t = Table(title=f"P(war) at every reference point, same draws and levers (t = share of the "
-                    f"way from the defenders' terms to {in_sentence(challenger)}'s demand)",
+                    f"way from the defenders' terms to {demand})",
               title_justify="left", pad_edge=False, collapse_padding=True)  # fits 80
     labels = [_short_label(ref.label) for ref in r.references]
     t.add_column("reference point", max_width=36, overflow="fold",

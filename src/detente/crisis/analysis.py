@@ -97,6 +97,7 @@ from detente.models.base import ModelInputError, run_model
 from detente.provenance import versions
 from detente.sampling import Draws
 from detente.scenario.schema import Scenario
+from detente.scenario.wording import possessive
 
 __all__ = [
     "MECHANISMS",
@@ -268,7 +269,7 @@ def _reference_rows(scenario: Scenario, inputs: CrisisInputs, offer: FloatArray,
         made.append(rows[-1][3])
     for pid in inputs.party_ids:
         actor = scenario.actor(pid)
-        add(f"{actor.name}'s terms", "terms", None,
+        add(f"{possessive(actor.name)} terms", "terms", None,
             np.array([actor.positions[i].point for i in ids]))
     add("defending side's own terms (t = 0)", "terms", 0.0, on_line(0.0))
     if not any(np.allclose(offer, x) for x in made):

@@ -19,7 +19,7 @@ from detente.crisis.result import (
 from detente.crisis.uncertainty import wilson
 from detente.crisis.war_values import MARGIN_TOL, war_decisions
 from detente.scenario.schema import Scenario
-from detente.scenario.wording import in_sentence
+from detente.scenario.wording import in_sentence, possessive
 
 __all__ = ["assess_offer", "headline", "mechanism_shares"]
 
@@ -151,7 +151,8 @@ def headline(result: CrisisResult, scenario: Scenario) -> str:
                  f"({model_of(models[0].label)}) to {models[-1].p_war:.2f} "
                  f"({model_of(models[-1].label)}).")
     text += (f" The defenders' best offer under their uncertainty concedes t = {opt.t:.2f} of "
-             f"the way from their terms to {in_sentence(challenger)}'s demand, for P(war) = "
+             f"the way from their terms to {possessive(in_sentence(challenger))} demand, "
+             f"for P(war) = "
              f"{opt.assessment.p_war:.2f}")
     if result.range.exists and result.range.lower_t is not None:
         text += (f"; at the point values the bargaining range is t = "

@@ -19,3 +19,11 @@ def in_sentence(name: str) -> str:
     if sep and rest and first in _ARTICLES:
         return first.lower() + sep + rest
     return name
+
+
+def possessive(name: str) -> str:
+    """``name`` with the possessive ending: "Russia's", but "United States'" and "Baltic
+    states'": a name ending in "s" takes the apostrophe alone (the usual style for plural
+    names; a singular name in "s" cannot be told apart without a dictionary, and the
+    apostrophe alone is accepted for it too, as in AP style)."""
+    return name + ("'" if name.endswith("s") else "'s")

@@ -34,7 +34,7 @@ from detente.sampling import Draws, Input, uncertain_inputs
 from detente.scenario.crisis import LEVER_EFFECTS
 from detente.scenario.errors import format_path
 from detente.scenario.schema import Scenario
-from detente.scenario.wording import in_sentence
+from detente.scenario.wording import in_sentence, possessive
 
 __all__ = ["BundleOutputs", "Tercile", "bundle_evaluator", "input_label", "relevant_inputs",
            "terciles", "war_by_draw"]
@@ -122,26 +122,27 @@ def input_label(scenario: Scenario, path: tuple[str | int, ...]) -> str:
         if path[0] == "actors":
             actor = scenario.actors[int(path[1])].name
             if path[2] == "capability":
-                return f"{actor}'s capability"
+                return f"{possessive(actor)} capability"
             issue = issues.get(str(path[3]), str(path[3]))
             what = "position on" if path[2] == "positions" else "salience of"
-            return f"{actor}'s {what} {issue}"
+            return f"{possessive(actor)} {what} {issue}"
         if path[0] == "issues":
             return f"the status quo on {scenario.issues[int(path[1])].name}"
         if path[0] == "crisis" and crisis is not None:
             rest = path[1:]
             if rest == ("war", "p_win"):
-                return f"{challenger}'s chance of prevailing in a war now"
+                return f"{possessive(challenger)} chance of prevailing in a war now"
             if rest[:2] == ("war", "costs"):
-                return f"{names.get(str(rest[2]), rest[2])}'s cost of war"
+                return f"{possessive(names.get(str(rest[2]), str(rest[2])))} cost of war"
             if rest[:2] == ("war", "outcomes"):
                 issue = issues.get(str(rest[3]), str(rest[3]))
                 who = challenger if rest[2] == "challenger_wins" else "the defenders"
                 return f"the outcome on {issue} if {who} prevail{'s' if who == challenger else ''}"
             if rest == ("power_shift", "p_win_future"):
-                return f"{challenger}'s chance of prevailing after the power shift it fears"
+                return (f"{possessive(challenger)} chance of prevailing after the power shift "
+                        "it fears")
             if rest == ("power_shift", "discount"):
-                return f"{challenger}'s discount factor (how much the future counts)"
+                return f"{possessive(challenger)} discount factor (how much the future counts)"
             if rest[0] == "levers":
                 lever = crisis.levers[int(rest[1])]
                 if rest[2] == "cost":
@@ -160,7 +161,7 @@ def _effect_label(kind: str, key: str, lever: str, challenger: str) -> str:
     if not meaning:
         return f"{lever}: {key.replace('_', ' ')}"
     text = re.split(r", in units| \(default", meaning)[0]
-    text = text.replace("the challenger's", f"{challenger}'s").replace(
+    text = text.replace("the challenger's", possessive(challenger)).replace(
         "the challenger", challenger)
     if kind.split("_")[0] not in text.lower():
         text += f" ({lever})"
