@@ -67,7 +67,7 @@ from detente.crisis.bargaining import FloatArray
 from detente.crisis.sanctions import sanctions_credibility
 
 __all__ = ["Applied", "LeverArrays", "apply_levers", "lever_levels", "sanctions_threat",
-           "shown_resolve"]
+           "sanctions_unity", "shown_resolve"]
 
 
 @dataclass(frozen=True)
@@ -209,6 +209,15 @@ def shown_resolve(levers: tuple[LeverArrays, ...], levels: FloatArray, resolve: 
     return np.asarray(np.clip(q, 0.0, 1.0))
 
 
+def sanctions_unity(effect: dict[str, FloatArray], lam: FloatArray) -> FloatArray:
+    """``u(lam) = u_0 + (u_1 - u_0) lam`` (``unity_at_low`` and ``unity``; flat at ``unity``
+    without ``unity_at_low``), clipped to [0, 1]: the probability that the sanctions
+    coalition holds at package level ``lam`` (module docstring, 3). Broadcasts."""
+    top = effect["unity"]
+    low = effect.get("unity_at_low", top)
+    return np.asarray(np.clip(low + (top - low) * lam, 0.0, 1.0))
+
+
 def sanctions_threat(lam: FloatArray, effect: dict[str, FloatArray], cost: FloatArray,
                      added_audience_cost: FloatArray | None = None,
                      coalition_held: npt.NDArray[np.bool_] | None = None
@@ -224,13 +233,11 @@ def sanctions_threat(lam: FloatArray, effect: dict[str, FloatArray], cost: Float
     share backed down from. Ties go to imposing, as in
     :func:`detente.crisis.sanctions_complete_information`.
     """
-    top = effect["unity"]
-    unity = np.clip(effect.get("unity_at_low", top) + (top - effect.get("unity_at_low", top))
-                    * lam, 0.0, 1.0)
+    unity = sanctions_unity(effect, lam)
     if coalition_held is not None:
         unity = np.where(coalition_held, 1.0, unity)
-    kept = effect.get("retained_if_split", np.zeros_like(top))
-    audience = effect.get("audience_cost", np.full_like(top, np.inf))
+    kept = effect.get("retained_if_split", np.zeros_like(effect["unity"]))
+    audience = effect.get("audience_cost", np.full_like(effect["unity"], np.inf))
     added = 0.0 if added_audience_cost is None else added_audience_cost
     full = lam * cost
     pi = sanctions_credibility(full, unity, kept, audience, added)

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from detente.crisis.bargaining import FloatArray
 from detente.crisis.inputs import CrisisInputs, crisis_inputs, feasible, line, snap
-from detente.crisis.levers import sanctions_threat
+from detente.crisis.levers import sanctions_threat, sanctions_unity
 from detente.crisis.offers import resolve_offer
 from detente.crisis.sanctions import sanctions_credibility
 from detente.sampling import Draws, draw, uniforms
@@ -405,9 +405,7 @@ class Game:
         threat = s > lever.low
         lam = np.clip(lever.level(s), 0.0, 1.0)
         e = {k: np.asarray(v)[r] for k, v in lever.effect.items()}
-        unity = e.get("unity_at_low", e["unity"]) + (
-            e["unity"] - e.get("unity_at_low", e["unity"])) * lam
-        holds = u < unity
+        holds = u < sanctions_unity(e, lam)
         credible = sanctions_credibility(
             lam * lever.cost[r], 1.0, 0.0, e.get("audience_cost", np.inf),
             self.state.audience_d[r]) > 0.5
